@@ -13,8 +13,11 @@ import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * The project's record schemas and the one transformation every registry interaction needs:
@@ -36,8 +39,51 @@ public final class AvroSchemas {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JAVA_PROPERTY_PREFIX = "avro.java.";
+    private static boolean trusted;
+
+    static {
+        trustGeneratedClasses();
+    }
 
     private AvroSchemas() {
+    }
+
+    /**
+     * Adds the generated classes of every record, enum and nested record here to Avro's
+     * {@link ClassSecurityValidator} (Avro 1.12.1+ refuses to instantiate untrusted classes by name),
+     * keeping whatever else is already trusted. Idempotent.
+     */
+    public static synchronized void trustGeneratedClasses() {
+        if (trusted) {
+            return;
+        }
+        ClassSecurityValidator.Builder builder = ClassSecurityValidator.builder();
+        Set<String> names = new LinkedHashSet<>();
+        RECORDS.forEach(schema -> collectNamedTypes(schema, names));
+        for (String name : names) {
+            try {
+                builder.add(Class.forName(name, false, AvroSchemas.class.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("generated class " + name + " is missing", e);
+            }
+        }
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), builder.build()));
+        trusted = true;
+    }
+
+    private static void collectNamedTypes(Schema schema, Set<String> names) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (names.add(schema.getFullName())) {
+                    schema.getFields().forEach(field -> collectNamedTypes(field.schema(), names));
+                }
+            }
+            case ENUM, FIXED -> names.add(schema.getFullName());
+            case ARRAY -> collectNamedTypes(schema.getElementType(), names);
+            case MAP -> collectNamedTypes(schema.getValueType(), names);
+            case UNION -> schema.getTypes().forEach(type -> collectNamedTypes(type, names));
+            default -> { }
+        }
     }
 
     /**

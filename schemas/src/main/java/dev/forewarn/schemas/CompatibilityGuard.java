@@ -38,12 +38,24 @@ public final class CompatibilityGuard {
 
     private static void describe(List<String> problems, String name, int version, String direction,
                                  Schema reader, Schema writer) {
+        for (String incompatibility : incompatibilities(reader, writer)) {
+            problems.add("%s is incompatible with released v%d (%s): %s".formatted(name, version, direction,
+                    incompatibility));
+        }
+    }
+
+    /**
+     * Why {@code reader} cannot read data written with {@code writer}, one line per problem naming
+     * the field ({@code field counts.total: ... (TYPE_MISMATCH)}); empty when it can.
+     */
+    public static List<String> incompatibilities(Schema reader, Schema writer) {
         var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+        List<String> lines = new ArrayList<>();
         for (Incompatibility incompatibility : result.getIncompatibilities()) {
-            problems.add("%s is incompatible with released v%d (%s): field %s: %s (%s)".formatted(
-                    name, version, direction, fieldPath(reader, incompatibility.getLocation()),
+            lines.add("field %s: %s (%s)".formatted(fieldPath(reader, incompatibility.getLocation()),
                     incompatibility.getMessage(), incompatibility.getType()));
         }
+        return lines;
     }
 
     /**

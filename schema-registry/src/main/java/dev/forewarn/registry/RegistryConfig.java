@@ -1,0 +1,51 @@
+package dev.forewarn.registry;
+
+import dev.forewarn.serde.registry.CompatibilityLevel;
+import dev.forewarn.service.Env;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The dev registry's settings.
+ *
+ * @param host             {@code SCHEMA_REGISTRY_HOST}, default {@code 0.0.0.0}
+ * @param port             {@code SCHEMA_REGISTRY_PORT}, default 8081 (0 picks a free port)
+ * @param topic            {@code SCHEMA_REGISTRY_TOPIC}, default {@code _schemas}
+ * @param defaultLevel     {@code SCHEMA_REGISTRY_COMPATIBILITY}, default BACKWARD
+ * @param timeout          {@code SCHEMA_REGISTRY_TIMEOUT}, how long a request may wait for Kafka, default 10 s
+ * @param kafkaProperties  {@code KAFKA_*} pass-through; {@code KAFKA_BOOTSTRAP_SERVERS} defaults to localhost:9092
+ */
+public record RegistryConfig(String host, int port, String topic, CompatibilityLevel defaultLevel, Duration timeout,
+                             Map<String, Object> kafkaProperties) {
+
+    public RegistryConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Defaults for a registry on {@code bootstrapServers}, listening on loopback at {@code port}. */
+    public static RegistryConfig local(String bootstrapServers, int port) {
+        return new RegistryConfig("127.0.0.1", port, "_schemas", CompatibilityLevel.BACKWARD, Duration.ofSeconds(10),
+                Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    public static RegistryConfig fromEnv(Env env) {
+        Map<String, Object> kafka = new HashMap<>(env.kafkaProperties());
+        kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
+        String level = env.string("SCHEMA_REGISTRY_COMPATIBILITY", "BACKWARD");
+        return new RegistryConfig(
+                env.string("SCHEMA_REGISTRY_HOST", "0.0.0.0"),
+                env.integer("SCHEMA_REGISTRY_PORT", 8081, 0, 65535),
+                env.string("SCHEMA_REGISTRY_TOPIC", "_schemas"),
+                CompatibilityLevel.parse(level).orElseThrow(() -> new IllegalArgumentException(
+                        "environment variable SCHEMA_REGISTRY_COMPATIBILITY=" + level + ": must be one of NONE, BACKWARD,"
+                                + " BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE")),
+                env.duration("SCHEMA_REGISTRY_TIMEOUT", Duration.ofSeconds(10)),
+                kafka);
+    }
+
+    /** The same settings on another port. */
+    public RegistryConfig withPort(int newPort) {
+        return new RegistryConfig(host, newPort, topic, defaultLevel, timeout, kafkaProperties);
+    }
+}

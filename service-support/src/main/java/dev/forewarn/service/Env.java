@@ -1,0 +1,104 @@
+package dev.forewarn.service;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Typed, validated reads of environment variables. Every failure is an
+ * {@link IllegalArgumentException} naming the variable, the value and the rule, so a process
+ * started with a bad setting says exactly what to fix.
+ */
+public final class Env {
+
+    /** Variables with this prefix are passed to every Kafka client as properties. */
+    public static final String KAFKA_PREFIX = "KAFKA_";
+
+    private final Map<String, String> variables;
+
+    public Env(Map<String, String> variables) {
+        this.variables = Map.copyOf(variables);
+    }
+
+    /** The process environment. */
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    public Optional<String> optional(String name) {
+        return Optional.ofNullable(variables.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String string(String name, String fallback) {
+        return optional(name).orElse(fallback);
+    }
+
+    public int integer(String name, int fallback, int min, int max) {
+        return optional(name).map(value -> {
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw invalid(name, value, "must be between " + min + " and " + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw invalid(name, value, "must be a whole number");
+            }
+        }).orElse(fallback);
+    }
+
+    public boolean flag(String name, boolean fallback) {
+        return optional(name).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw invalid(name, value, "must be true or false");
+        }).orElse(fallback);
+    }
+
+    /** A duration as ISO-8601 ({@code PT30S}) or a number with a unit: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 4h}, {@code 7d}. */
+    public Duration duration(String name, Duration fallback) {
+        return optional(name).map(value -> parseDuration(name, value)).orElse(fallback);
+    }
+
+    private static Duration parseDuration(String name, String value) {
+        String text = value.toLowerCase(Locale.ROOT);
+        try {
+            if (text.startsWith("p")) {
+                return Duration.parse(value.toUpperCase(Locale.ROOT));
+            }
+            String[][] units = {{"ms", "MILLIS"}, {"s", "SECONDS"}, {"m", "MINUTES"}, {"h", "HOURS"}, {"d", "DAYS"}};
+            for (String[] unit : units) {
+                if (text.endsWith(unit[0])) {
+                    long amount = Long.parseLong(text.substring(0, text.length() - unit[0].length()).trim());
+                    return Duration.of(amount, java.time.temporal.ChronoUnit.valueOf(unit[1]));
+                }
+            }
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw invalid(name, value, "must be a duration such as 30s, 5m, 4h or PT30S");
+        }
+        throw invalid(name, value, "must be a duration such as 30s, 5m, 4h or PT30S");
+    }
+
+    /**
+     * Kafka client properties from {@code KAFKA_*} variables: {@code KAFKA_SECURITY_PROTOCOL=SASL_SSL}
+     * becomes {@code security.protocol=SASL_SSL}. {@code KAFKA_BOOTSTRAP_SERVERS} is included.
+     * These win over the service's own defaults, so TLS and SASL need no code change.
+     */
+    public Map<String, Object> kafkaProperties() {
+        Map<String, Object> properties = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
+                properties.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return properties;
+    }
+
+    private static IllegalArgumentException invalid(String name, String value, String rule) {
+        boolean secret = name.contains("PASSWORD") || name.contains("SECRET") || name.contains("KEY") || name.contains("TOKEN");
+        return new IllegalArgumentException("environment variable " + name + "=" + (secret ? "(hidden)" : value) + ": " + rule);
+    }
+}

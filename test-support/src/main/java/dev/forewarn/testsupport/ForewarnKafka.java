@@ -1,0 +1,31 @@
+package dev.forewarn.testsupport;
+
+import java.util.Locale;
+
+/**
+ * The one Kafka environment of this test JVM, started on first use and stopped when the JVM exits.
+ * The backend is chosen by the system property {@code forewarn.kafka}: {@code embedded} (default,
+ * an in-process KRaft broker from Apache Kafka's test kit plus the dev registry) or
+ * {@code containers} (Testcontainers with {@code apache/kafka} and {@code confluentinc/cp-schema-registry};
+ * needs a Docker engine and is not exercised by CI).
+ */
+public final class ForewarnKafka {
+
+    private static KafkaTestEnvironment instance;
+
+    private ForewarnKafka() {
+    }
+
+    public static synchronized KafkaTestEnvironment get() {
+        if (instance == null) {
+            String backend = System.getProperty("forewarn.kafka", "embedded").trim().toLowerCase(Locale.ROOT);
+            instance = switch (backend) {
+                case "embedded" -> EmbeddedKafkaEnvironment.start();
+                case "containers" -> ContainersKafkaEnvironment.start();
+                default -> throw new IllegalArgumentException(
+                        "system property forewarn.kafka=" + backend + ": must be embedded or containers");
+            };
+        }
+        return instance;
+    }
+}
