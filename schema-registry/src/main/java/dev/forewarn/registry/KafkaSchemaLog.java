@@ -59,7 +59,12 @@ final class KafkaSchemaLog implements AutoCloseable {
         this.state = state;
         this.timeout = timeout;
         this.admin = Admin.create(kafkaProperties);
-        ensureTopic();
+        try {
+            ensureTopic();
+        } catch (RuntimeException e) {
+            admin.close(Duration.ZERO);
+            throw e;
+        }
         Map<String, Object> producerProps = new HashMap<>(kafkaProperties);
         producerProps.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -128,7 +128,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
             json(ctx, error(50001, "Error in the backend data store: " + e));
         });
         routes.error(404, "*", ctx -> {
-            if (ctx.result() == null) {
+            // A RegistryError already wrote its own JSON; anything else is an unknown route.
+            if (ctx.result() == null || !ctx.result().startsWith("{")) {
                 json(ctx, error(404, "HTTP 404 Not Found"));
             }
         });
