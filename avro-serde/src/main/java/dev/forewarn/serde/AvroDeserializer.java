@@ -87,7 +87,11 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
             throw new IllegalStateException("AvroDeserializer used before configure()");
         }
         int id = WireFormat.schemaId(topic, payload);
-        DatumReader<T> reader = readers.computeIfAbsent(id, key -> readerFor(topic, key));
+        DatumReader<T> reader = readers.get(id);
+        if (reader == null) {
+            reader = readerFor(topic, id);
+            readers.putIfAbsent(id, reader);
+        }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(payload, WireFormat.HEADER_SIZE,
                     payload.length - WireFormat.HEADER_SIZE, decoders.get());

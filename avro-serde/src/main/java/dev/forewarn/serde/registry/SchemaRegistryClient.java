@@ -59,12 +59,16 @@ public final class SchemaRegistryClient {
 
     /** Registers {@code schema} under {@code subject} (or finds it there) and returns its global id. */
     public int register(String subject, Schema schema) {
-        return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-            JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-            int id = answer.path("id").asInt();
-            schemasById.putIfAbsent(id, schema);
-            return id;
-        });
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        // No I/O inside computeIfAbsent: a slow registry must not block unrelated cache entries.
+        int id = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)).path("id").asInt();
+        schemasById.putIfAbsent(id, schema);
+        idsBySubjectSchema.putIfAbsent(key, id);
+        return id;
     }
 
     /** Finds {@code schema} among the versions of {@code subject}; 40401/40403 if it is not there. */
