@@ -38,13 +38,15 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
 
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
-    private Optional<Schema> readerSchema = Optional.empty();
-    private boolean genericReader;
+    private final Optional<Schema> readerSchema;
+    private final boolean genericReader;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     /** For instantiation by class name from Kafka client configs; {@link #configure} must follow. */
     public AvroDeserializer() {
+        this.readerSchema = Optional.empty();
+        this.genericReader = false;
     }
 
     /**
@@ -52,9 +54,15 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
      * into that generated class; otherwise as {@code specific.avro.reader} says.
      */
     public AvroDeserializer(SchemaRegistryClient registry, AvroSerdeConfig config, Optional<Class<T>> target) {
+        this(registry, config, target.map(SpecificData.get()::getSchema), false);
+    }
+
+    private AvroDeserializer(SchemaRegistryClient registry, AvroSerdeConfig config, Optional<Schema> readerSchema,
+                             boolean genericReader) {
         this.registry = Objects.requireNonNull(registry);
         this.config = Objects.requireNonNull(config);
-        this.readerSchema = target.map(SpecificData.get()::getSchema);
+        this.readerSchema = readerSchema;
+        this.genericReader = genericReader;
     }
 
     /**
@@ -63,11 +71,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
      */
     public static AvroDeserializer<org.apache.avro.generic.GenericRecord> withReaderSchema(
             SchemaRegistryClient registry, AvroSerdeConfig config, Schema readerSchema) {
-        AvroDeserializer<org.apache.avro.generic.GenericRecord> deserializer =
-                new AvroDeserializer<>(registry, config, Optional.empty());
-        deserializer.readerSchema = Optional.of(readerSchema);
-        deserializer.genericReader = true;
-        return deserializer;
+        return new AvroDeserializer<>(registry, config, Optional.of(readerSchema), true);
     }
 
     @Override

@@ -1,12 +1,14 @@
 package dev.forewarn.serde;
 
 import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.serde.registry.RegisteredSchema;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.serde.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -43,7 +45,19 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private final Map<Schema, Schema> registeredForm = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, LatestPlan> latestPlans = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    /**
+     * How to write records of one schema under the subject's latest version, worked out once per
+     * latest answer (the client caches it): the deep schema comparison and the resolving reader
+     * must not run per record.
+     */
+    private record LatestPlan(RegisteredSchema latest, Optional<GenericDatumReader<Object>> converter) {
+    }
 
     /** For instantiation by class name from Kafka client configs; {@link #configure} must follow. */
     public AvroSerializer() {
@@ -87,11 +101,11 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
             Object datum = record;
             Schema writerSchema = schema;
             if (config.useLatestVersion()) {
-                var latest = registry.latest(subject);
-                id = latest.id();
-                if (!latest.schema().equals(registered)) {
-                    writerSchema = latest.schema();
-                    datum = convert(record, schema, writerSchema);
+                LatestPlan plan = latestPlan(subject, schema, registered);
+                id = plan.latest().id();
+                if (plan.converter().isPresent()) {
+                    writerSchema = plan.latest().schema();
+                    datum = convert(record, schema, plan.converter().get());
                 }
             } else if (config.autoRegisterSchemas()) {
                 id = registry.register(subject, registered);
@@ -128,13 +142,24 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
                 : genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
     }
 
-    /** Re-expresses {@code record} in {@code target} (Avro schema resolution), for use.latest.version. */
-    private Object convert(IndexedRecord record, Schema own, Schema target) throws IOException {
+    private LatestPlan latestPlan(String subject, Schema schema, Schema registered) {
+        RegisteredSchema latest = registry.latest(subject);
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        LatestPlan plan = latestPlans.get(key);
+        if (plan == null || plan.latest() != latest) {
+            plan = new LatestPlan(latest, latest.schema().equals(registered) ? Optional.empty()
+                    : Optional.of(new GenericDatumReader<>(schema, latest.schema(), GenericData.get())));
+            latestPlans.put(key, plan);
+        }
+        return plan;
+    }
+
+    /** Re-expresses {@code record} in the latest schema (Avro schema resolution), for use.latest.version. */
+    private Object convert(IndexedRecord record, Schema own, GenericDatumReader<Object> converter) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         writerFor(own, record).write(record, encoder);
         encoder.flush();
-        return new GenericDatumReader<>(own, target, GenericData.get())
-                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        return converter.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     }
 }

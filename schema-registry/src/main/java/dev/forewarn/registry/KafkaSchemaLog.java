@@ -190,7 +190,7 @@ final class KafkaSchemaLog implements AutoCloseable {
         }
     }
 
-    /** True once the reader has caught up with the log as it was at start and is still running. */
+    /** True while the reader thread runs without failure (the initial catch-up happens in start-up). */
     boolean isReady() {
         return failure.isEmpty() && reader.isAlive();
     }

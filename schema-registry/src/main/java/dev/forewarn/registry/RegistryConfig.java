@@ -43,9 +43,4 @@ public record RegistryConfig(String host, int port, String topic, CompatibilityL
                 env.duration("SCHEMA_REGISTRY_TIMEOUT", Duration.ofSeconds(10)),
                 kafka);
     }
-
-    /** The same settings on another port. */
-    public RegistryConfig withPort(int newPort) {
-        return new RegistryConfig(host, newPort, topic, defaultLevel, timeout, kafkaProperties);
-    }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -163,10 +162,6 @@ final class RegistryState {
 
     synchronized CompatibilityLevel effectiveLevel(String subject) {
         return subjectLevel(subject).orElse(globalLevel());
-    }
-
-    synchronized List<Integer> ids() {
-        return List.copyOf(new TreeSet<>(schemasById.keySet()));
     }
 
     private TreeMap<Integer, Version> versionsOf(String subject) {

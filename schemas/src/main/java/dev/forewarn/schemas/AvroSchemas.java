@@ -41,10 +41,6 @@ public final class AvroSchemas {
     private static final String JAVA_PROPERTY_PREFIX = "avro.java.";
     private static boolean trusted;
 
-    static {
-        trustGeneratedClasses();
-    }
-
     private AvroSchemas() {
     }
 

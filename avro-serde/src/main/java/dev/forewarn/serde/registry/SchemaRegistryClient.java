@@ -53,10 +53,6 @@ public final class SchemaRegistryClient {
                 .build();
     }
 
-    public RegistryClientConfig config() {
-        return config;
-    }
-
     /** Registers {@code schema} under {@code subject} (or finds it there) and returns its global id. */
     public int register(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);

@@ -44,9 +44,4 @@ public final class SchemaRegistryException extends RuntimeException {
     public URI url() {
         return url;
     }
-
-    /** True when the registry said the subject, version or schema does not exist. */
-    public boolean isNotFound() {
-        return status == 404;
-    }
 }
