@@ -10,6 +10,8 @@ import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.signal.SignalType;
 import dev.forewarn.service.Env;
+import dev.forewarn.service.HttpServers;
+import dev.forewarn.service.Lifecycle;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,36 +45,22 @@ public final class IngestService implements AutoCloseable {
     public static IngestService start(IngestConfig config) {
         SignalPublisher publisher = new SignalPublisher(config.kafkaProperties(), config.registryUrl());
         SignalParser parser = new SignalParser(config.rules());
-        Javalin http = Javalin.create(javalin -> {
-            javalin.startup.showJavalinBanner = false;
-            javalin.startup.showOldJavalinVersionWarning = false;
-            javalin.jetty.port = config.port();
-            javalin.http.maxRequestSize = config.maxBodyBytes();
-            routes(javalin.routes, config, parser, publisher);
-        }).start();
+        Javalin http = HttpServers.start("0.0.0.0", config.port(), config.maxBodyBytes(), () -> true,
+                routes -> routes(routes, config, parser, publisher));
         LOG.info("ingest-service listening on port {}", http.port());
         return new IngestService(http, publisher);
     }
 
     /** The routes; static so tests share them. */
     static void routes(RoutesConfig routes, IngestConfig config, SignalParser parser, SignalPublisher publisher) {
-        routes.get("/health/live", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
-        routes.get("/health/ready", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
         for (SignalType type : SignalType.values()) {
             routes.post("/v1/" + type.path(), ctx -> accept(ctx, type, config, parser, publisher));
         }
-        routes.error(404, "*", ctx -> {
-            if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
-                Problem.send(ctx, 404, "Not Found", "no route " + ctx.method() + " " + ctx.path(), List.of());
-            }
-        });
+        routes.error(404, "*", ctx -> Problem.send(ctx, 404, "Not Found", "no route " + ctx.method() + " " + ctx.path(), List.of()));
         routes.error(405, "*", ctx -> Problem.send(ctx, 405, "Method Not Allowed",
                 ctx.method() + " is not allowed on " + ctx.path(), List.of()));
-        routes.error(413, "*", ctx -> {
-            if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
-                Problem.send(ctx, 413, "Content Too Large", "the body is larger than " + config.maxBodyBytes() + " bytes", List.of());
-            }
-        });
+        // Javalin enforces maxRequestSize while reading the body and answers 413; this makes it a problem.
+        routes.error(413, "*", ctx -> tooLarge(ctx, "the body is larger than " + config.maxBodyBytes() + " bytes"));
     }
 
     private static void accept(Context ctx, SignalType type, IngestConfig config, SignalParser parser,
@@ -83,14 +70,9 @@ public final class IngestService implements AutoCloseable {
             Problem.send(ctx, 415, "Unsupported Media Type", "send application/json", List.of());
             return;
         }
-        byte[] bytes = ctx.bodyAsBytes();
-        if (bytes.length > config.maxBodyBytes()) {
-            Problem.send(ctx, 413, "Content Too Large", "the body is larger than " + config.maxBodyBytes() + " bytes", List.of());
-            return;
-        }
         JsonNode body;
         try {
-            body = JSON.readTree(bytes);
+            body = JSON.readTree(ctx.bodyAsBytes());
         } catch (IOException e) {
             Problem.send(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), List.of());
             return;
@@ -102,7 +84,7 @@ public final class IngestService implements AutoCloseable {
         String traceId = Optional.ofNullable(ctx.header("traceparent")).orElseGet(() -> UUID.randomUUID().toString());
         if (body.isArray()) {
             if (body.size() > config.maxBatchItems()) {
-                Problem.send(ctx, 413, "Content Too Large", "a batch holds at most " + config.maxBatchItems() + " events", List.of());
+                tooLarge(ctx, "a batch holds at most " + config.maxBatchItems() + " events");
                 return;
             }
             List<JsonNode> items = new ArrayList<>();
@@ -161,6 +143,10 @@ public final class IngestService implements AutoCloseable {
         });
     }
 
+    private static void tooLarge(Context ctx, String detail) {
+        Problem.send(ctx, 413, "Content Too Large", detail, List.of());
+    }
+
     private static void unavailable(Context ctx, Throwable error) {
         LOG.warn("event not written to Kafka: {}", error.toString());
         ctx.header("Retry-After", "5");
@@ -179,12 +165,6 @@ public final class IngestService implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        IngestService service = start(IngestConfig.fromEnv(Env.system()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "ingest-shutdown"));
-        stopped.await();
+        Lifecycle.runUntilShutdown("ingest-service", start(IngestConfig.fromEnv(Env.system())));
     }
 }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,18 +64,26 @@ class IngestServiceIT {
                 .formatted(customerId, Instant.now().minusSeconds(60), severity);
     }
 
+    /**
+     * Every report of {@code customerId} on the topic, read up to the end offsets as they are now:
+     * a 202 means the broker already acknowledged, so this is exact, with no waiting window.
+     */
     private static List<CustomerReport> reportsOf(String customerId) {
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<CustomerReport> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new AvroDeserializer<>(
                 new SchemaRegistryClient(serde.registry()), serde, Optional.of(CustomerReport.class)))) {
-            consumer.subscribe(List.of("customer.reports"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            List<TopicPartition> partitions = consumer.partitionsFor("customer.reports").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("caught up with customer.reports within 30 s").isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
                     if (r.key().equals(customerId)) {
                         found.add(r.value());
                     }
@@ -108,6 +117,10 @@ class IngestServiceIT {
         HttpResponse<String> malformed = post("/v1/reports", "application/json", "{\"customerId\":");
         HttpResponse<String> wrongType = post("/v1/reports", "text/plain", report(customer, 3));
         HttpResponse<String> unknownRoute = post("/v1/moods", "application/json", "{}");
+        HttpResponse<String> tooLarge = post("/v1/reports", "application/json",
+                "{\"customerId\":\"" + customer + "\",\"text\":\"" + "x".repeat(1_100_000) + "\"}");
+        HttpResponse<String> wrongMethod = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + service.port() + "/v1/reports")).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(invalid.statusCode()).isEqualTo(422);
         assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
@@ -118,6 +131,10 @@ class IngestServiceIT {
         assertThat(wrongType.statusCode()).isEqualTo(415);
         assertThat(unknownRoute.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknownRoute.body()).path("status").asInt()).isEqualTo(404);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(tooLarge.body()).path("status").asInt()).isEqualTo(413);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(JSON.readTree(wrongMethod.body()).path("title").asText()).isEqualTo("Method Not Allowed");
         assertThat(reportsOf(customer)).isEmpty();
     }
 

@@ -2,19 +2,19 @@ package dev.forewarn.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.registry.RegistryState.Version;
 import dev.forewarn.serde.registry.CompatibilityLevel;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.service.Env;
+import dev.forewarn.service.HttpServers;
+import dev.forewarn.service.Lifecycle;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +29,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_REQUEST_BYTES = 8L << 20;
 
     private final KafkaSchemaLog log;
     private final Javalin http;
@@ -45,13 +46,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             log.syncToEnd();
             SchemaRegistry registry = new SchemaRegistry(state, log);
-            Javalin http = Javalin.create(javalin -> {
-                javalin.startup.showJavalinBanner = false;
-                javalin.startup.showOldJavalinVersionWarning = false;
-                javalin.jetty.host = config.host();
-                javalin.jetty.port = config.port();
-                routes(javalin.routes, registry);
-            }).start();
+            Javalin http = HttpServers.start(config.host(), config.port(), MAX_REQUEST_BYTES, registry::isReady,
+                    routes -> routes(routes, registry));
             LOG.info("schema registry listening on {}:{} with topic {}", config.host(), http.port(), config.topic());
             return new SchemaRegistryServer(log, http);
         } catch (RuntimeException e) {
@@ -63,12 +59,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
     /** The REST routes; static so tests and embedders share them. */
     static void routes(RoutesConfig routes, SchemaRegistry registry) {
         routes.get("/", ctx -> json(ctx, JSON.createObjectNode()));
-        routes.get("/health/live", ctx -> json(ctx, JSON.createObjectNode().put("status", "UP")));
-        routes.get("/health/ready", ctx -> {
-            boolean ready = registry.isReady();
-            ctx.status(ready ? 200 : 503);
-            json(ctx, JSON.createObjectNode().put("status", ready ? "UP" : "DOWN"));
-        });
         routes.get("/subjects", ctx -> json(ctx, JSON.valueToTree(registry.subjects())));
         routes.get("/subjects/{subject}/versions", ctx -> json(ctx, JSON.valueToTree(registry.versions(ctx.pathParam("subject")))));
         routes.post("/subjects/{subject}/versions", ctx -> {
@@ -201,13 +191,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     /** Standalone start; configuration from the environment (see {@link RegistryConfig}). */
     public static void main(String[] args) throws InterruptedException {
-        SchemaRegistryServer server = start(RegistryConfig.fromEnv(Env.system()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping schema registry");
-            server.close();
-            stopped.countDown();
-        }, "registry-shutdown"));
-        stopped.await();
+        Lifecycle.runUntilShutdown("schema-registry", start(RegistryConfig.fromEnv(Env.system())));
     }
 }

@@ -54,9 +54,16 @@ class RegistryStateTest {
     @Test
     void shouldReuseAGlobalIdForTheSameSchemaInAnotherSubject() {
         RegistryState state = replay(List.<JsonNode[]>of(new JsonNode[] {key("s", 1), value("s", 1, 7, schema("a"))}));
-
         assertThat(state.idFor(schema("a"))).isEqualTo(7);
         assertThat(state.idFor(schema("z"))).isEqualTo(8);
+
+        boolean sameIdElsewhere = state.apply(key("t", 1), value("t", 1, 7, schema("a")));
+        boolean otherIdForSameSchema = state.apply(key("u", 1), value("u", 1, 9, schema("a")));
+
+        assertThat(sameIdElsewhere).isTrue();
+        assertThat(state.version("t", "1").id()).isEqualTo(7);
+        assertThat(otherIdForSameSchema).isFalse();
+        assertThat(state.hasSubject("u")).isFalse();
     }
 
     @Test

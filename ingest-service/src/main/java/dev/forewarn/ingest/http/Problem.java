@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.ingest.signal.Violation;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Locale;
 
 /** RFC 9457 problem details ({@code application/problem+json}), with the violations as {@code errors}. */
 public final class Problem {
@@ -18,7 +19,7 @@ public final class Problem {
 
     public static ObjectNode of(int status, String title, String detail, List<Violation> violations) {
         ObjectNode problem = JSON.createObjectNode()
-                .put("type", "https://forewarn.dev/problems/" + title.toLowerCase().replace(' ', '-'))
+                .put("type", "https://forewarn.dev/problems/" + title.toLowerCase(Locale.ROOT).replace(' ', '-'))
                 .put("title", title)
                 .put("status", status)
                 .put("detail", detail);
