@@ -45,8 +45,14 @@ public final class IngestService implements AutoCloseable {
     public static IngestService start(IngestConfig config) {
         SignalPublisher publisher = new SignalPublisher(config.kafkaProperties(), config.registryUrl());
         SignalParser parser = new SignalParser(config.rules());
-        Javalin http = HttpServers.start("0.0.0.0", config.port(), config.maxBodyBytes(), () -> true,
-                routes -> routes(routes, config, parser, publisher));
+        Javalin http;
+        try {
+            http = HttpServers.start("0.0.0.0", config.port(), config.maxBodyBytes(), () -> true,
+                    routes -> routes(routes, config, parser, publisher));
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
         LOG.info("ingest-service listening on port {}", http.port());
         return new IngestService(http, publisher);
     }
