@@ -1,33 +1,24 @@
 package dev.forewarn.ingest;
 
+import static dev.forewarn.ingest.IngestClient.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forewarn.events.CustomerReport;
+import dev.forewarn.events.OwnerAssignment;
+import dev.forewarn.ingest.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
-import dev.forewarn.ingest.signal.SignalParser;
-import dev.forewarn.serde.AvroDeserializer;
-import dev.forewarn.serde.AvroSerdeConfig;
-import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.ingest.http.IngestApi;
+import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.forewarn.testsupport.Topics;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,14 +28,16 @@ class IngestServiceIT {
 
     private static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static IngestService service;
+    private static IngestClient crm;
 
     @BeforeAll
     static void start() {
         KAFKA.createTopic("customer.reports", 3, false);
-        service = IngestService.start(new IngestConfig(0, KAFKA.schemaRegistryUrl(), 1 << 20, 1000, "crm",
-                SignalParser.Rules.defaults(), KAFKA.clientProperties()));
+        KAFKA.createTopic(IngestApi.OWNERS_TOPIC, 3, true);
+        service = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(), ApiKeys.parse(IngestClient.KEYS),
+                KAFKA.clientProperties()));
+        crm = new IngestClient(service.port(), IngestClient.CRM_KEY);
     }
 
     @AfterAll
@@ -52,60 +45,30 @@ class IngestServiceIT {
         service.close();
     }
 
-    private static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static List<ConsumerRecord<String, CustomerReport>> reportsOf(String customerId) {
+        return Topics.readToEnd(KAFKA, "customer.reports", Topics.avro(KAFKA, CustomerReport.class)).stream()
+                .filter(r -> r.key().equals(customerId)).toList();
     }
 
-    private static String report(String customerId, Object severity) {
-        return """
-                {"customerId":"%s","occurredAt":"%s","feedbackType":"NEGATIVE","severity":%s}"""
-                .formatted(customerId, Instant.now().minusSeconds(60), severity);
-    }
-
-    /**
-     * Every report of {@code customerId} on the topic, read up to the end offsets as they are now:
-     * a 202 means the broker already acknowledged, so this is exact, with no waiting window.
-     */
-    private static List<CustomerReport> reportsOf(String customerId) {
-        AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
-        Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        List<CustomerReport> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new AvroDeserializer<>(
-                new SchemaRegistryClient(serde.registry()), serde, Optional.of(CustomerReport.class)))) {
-            List<TopicPartition> partitions = consumer.partitionsFor("customer.reports").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("caught up with customer.reports within 30 s").isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                    if (r.key().equals(customerId)) {
-                        found.add(r.value());
-                    }
-                });
-            }
-        }
-        return found;
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test
     void shouldAcknowledgeAValidReportOnlyOnceItIsOnTheTopic() throws Exception {
         String customer = "C-" + UUID.randomUUID();
 
-        HttpResponse<String> response = post("/v1/reports", "application/json", report(customer, 4));
+        HttpResponse<String> response = crm.post("/v1/reports", report(customer, 4), "X-Request-Id", "trace-42");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode answer = JSON.readTree(response.body());
-        List<CustomerReport> written = reportsOf(customer);
-        assertThat(written).singleElement().satisfies(r -> {
-            assertThat(r.getEventId()).isEqualTo(answer.path("eventId").asText());
-            assertThat(r.getSource()).isEqualTo("crm");
-            assertThat(r.getSeverity()).isEqualTo(4);
+        assertThat(reportsOf(customer)).singleElement().satisfies(r -> {
+            assertThat(r.value().getEventId()).isEqualTo(answer.path("eventId").asText());
+            assertThat(r.value().getSource()).isEqualTo("crm");
+            assertThat(r.value().getSeverity()).isEqualTo(4);
+            assertThat(r.offset()).isEqualTo(answer.path("offset").asLong());
+            assertThat(header(r, SignalPublisher.SOURCE_HEADER)).isEqualTo("crm");
+            assertThat(header(r, SignalPublisher.TRACE_HEADER)).isEqualTo("trace-42");
         });
     }
 
@@ -113,14 +76,13 @@ class IngestServiceIT {
     void shouldAnswerProblemJsonAndWriteNothingForAnInvalidReport() throws Exception {
         String customer = "C-" + UUID.randomUUID();
 
-        HttpResponse<String> invalid = post("/v1/reports", "application/json", report(customer, 9));
-        HttpResponse<String> malformed = post("/v1/reports", "application/json", "{\"customerId\":");
-        HttpResponse<String> wrongType = post("/v1/reports", "text/plain", report(customer, 3));
-        HttpResponse<String> unknownRoute = post("/v1/moods", "application/json", "{}");
-        HttpResponse<String> tooLarge = post("/v1/reports", "application/json",
+        HttpResponse<String> invalid = crm.post("/v1/reports", report(customer, 9));
+        HttpResponse<String> malformed = crm.post("/v1/reports", "{\"customerId\":");
+        HttpResponse<String> wrongType = crm.send("POST", "/v1/reports", "text/plain", report(customer, 3).getBytes());
+        HttpResponse<String> unknownRoute = crm.post("/v1/moods", "{}");
+        HttpResponse<String> tooLarge = crm.post("/v1/reports",
                 "{\"customerId\":\"" + customer + "\",\"text\":\"" + "x".repeat(1_100_000) + "\"}");
-        HttpResponse<String> wrongMethod = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + service.port() + "/v1/reports")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongMethod = crm.send("GET", "/v1/reports", null, null);
 
         assertThat(invalid.statusCode()).isEqualTo(422);
         assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
@@ -143,12 +105,108 @@ class IngestServiceIT {
         String customer = "C-" + UUID.randomUUID();
         String batch = "[" + report(customer, 1) + "," + report(customer, 0) + "," + report(customer, 5) + "]";
 
-        HttpResponse<String> response = post("/v1/reports", "application/json", batch);
+        HttpResponse<String> response = crm.post("/v1/reports", batch);
 
         assertThat(response.statusCode()).isEqualTo(207);
         JsonNode items = JSON.readTree(response.body()).path("items");
         assertThat(items).extracting(i -> i.path("status").asInt()).containsExactly(202, 422, 202);
         assertThat(items.get(1).path("errors").get(0).path("pointer").asText()).isEqualTo("/1/severity");
-        assertThat(reportsOf(customer)).extracting(CustomerReport::getSeverity).containsExactlyInAnyOrder(1, 5);
+        assertThat(reportsOf(customer)).extracting(r -> r.value().getSeverity()).containsExactlyInAnyOrder(1, 5);
+    }
+
+    @Test
+    void shouldRefuseABatchOverTheItemLimitAsAWhole() throws Exception {
+        String customer = "C-" + UUID.randomUUID();
+        String batch = "[" + String.join(",", java.util.Collections.nCopies(1001, report(customer, 2))) + "]";
+
+        HttpResponse<String> response = crm.post("/v1/reports", batch);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(response.body()).path("detail").asText()).contains("at most 1000 events");
+        assertThat(reportsOf(customer)).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptNdjsonLineByLine() throws Exception {
+        String customer = "C-" + UUID.randomUUID();
+        String ndjson = report(customer, 1) + "\n" + "{\"customerId\": oops}\r\n\n" + report(customer, 2) + "\n";
+
+        HttpResponse<String> response = crm.send("POST", "/v1/reports", "application/x-ndjson", ndjson.getBytes());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(207);
+        JsonNode items = JSON.readTree(response.body()).path("items");
+        assertThat(items).extracting(i -> i.path("status").asInt()).containsExactly(202, 400, 202);
+        assertThat(items.get(1).path("errors").get(0).path("rule").asText()).isEqualTo("json");
+        assertThat(reportsOf(customer)).extracting(r -> r.value().getSeverity()).containsExactlyInAnyOrder(1, 2);
+    }
+
+    @Test
+    void shouldStampTheSourceOfTheKeyAndRefuseMissingOrUnknownKeys() throws Exception {
+        String customer = "C-" + UUID.randomUUID();
+        String posingAsCrm = "{\"customerId\":\"" + customer + "\",\"source\":\"crm\",\"feedbackType\":\"IMPROVEMENT\","
+                + "\"occurredAt\":\"" + java.time.Instant.now() + "\"}";
+
+        HttpResponse<String> noKey = new IngestClient(service.port(), null).post("/v1/reports", report(customer, 3));
+        HttpResponse<String> unknownKey = new IngestClient(service.port(), "crm-test-key-012345678X").post("/v1/reports", report(customer, 3));
+        HttpResponse<String> shop = new IngestClient(service.port(), null).post("/v1/reports", posingAsCrm,
+                "X-API-Key", IngestClient.SHOP_KEY);
+
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(noKey.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(JSON.readTree(noKey.body()).path("title").asText()).isEqualTo("Unauthorized");
+        assertThat(unknownKey.statusCode()).isEqualTo(401);
+        assertThat(shop.statusCode()).as(shop.body()).isEqualTo(202);
+        assertThat(reportsOf(customer)).singleElement().satisfies(r -> assertThat(r.value().getSource()).isEqualTo("shop"));
+    }
+
+    @Test
+    void shouldUseTheIdempotencyKeyAsEventId() throws Exception {
+        String customer = "C-" + UUID.randomUUID();
+        String key = "idem-" + UUID.randomUUID();
+
+        HttpResponse<String> response = crm.post("/v1/reports", report(customer, 3), "Idempotency-Key", key);
+
+        assertThat(JSON.readTree(response.body()).path("eventId").asText()).isEqualTo(key);
+        assertThat(reportsOf(customer)).singleElement().satisfies(r -> assertThat(r.value().getEventId()).isEqualTo(key));
+    }
+
+    @Test
+    void shouldWriteOwnersKeyedByEntityAndTombstonesOnDelete() throws Exception {
+        String customer = "C-" + UUID.randomUUID();
+        String path = "/v1/owners/customer/" + customer;
+
+        HttpResponse<String> put = crm.send("PUT", path, "application/json",
+                "{\"ownerId\":\"am-1\",\"email\":\"am1@example.com\"}".getBytes());
+        HttpResponse<String> invalid = crm.send("PUT", "/v1/owners/planet/x", "application/json", "{}".getBytes());
+        HttpResponse<String> delete = crm.send("DELETE", path, null, null);
+
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(invalid.body()).path("errors")).extracting(e -> e.path("pointer").asText())
+                .containsExactly("/entityType");
+        assertThat(delete.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(delete.body()).path("deleted").asBoolean()).isTrue();
+        List<ConsumerRecord<String, OwnerAssignment>> records = Topics.readToEnd(KAFKA, IngestApi.OWNERS_TOPIC,
+                Topics.avro(KAFKA, OwnerAssignment.class)).stream().filter(r -> r.key().equals("CUSTOMER:" + customer)).toList();
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).value().getOwnerId()).isEqualTo("am-1");
+        assertThat(records.get(1).value()).as("tombstone").isNull();
+    }
+
+    @Test
+    void shouldExposeRequestEventAndKafkaProducerMetrics() throws Exception {
+        String customer = "C-" + UUID.randomUUID();
+        crm.post("/v1/reports", report(customer, 3));
+        crm.post("/v1/reports", report(customer, 7));
+
+        String metrics = crm.send("GET", "/metrics", null, null).body();
+
+        assertThat(metrics)
+                .contains("forewarn_ingest_events_total{outcome=\"accepted\",reason=\"none\",service=\"ingest-service\",type=\"report\"}")
+                .contains("forewarn_ingest_events_total{outcome=\"rejected\",reason=\"range\",service=\"ingest-service\",type=\"report\"}")
+                .contains("http_server_requests_seconds_bucket{method=\"POST\",service=\"ingest-service\",status=\"202\",uri=\"/v1/reports\"")
+                .contains("kafka_producer_record_send_total")
+                .contains("jvm_memory_used_bytes");
+        assertThat(crm.send("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
     }
 }

@@ -8,6 +8,7 @@ import dev.forewarn.serde.registry.CompatibilityLevel;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
+import dev.forewarn.service.Metrics;
 import dev.forewarn.service.Lifecycle;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -47,6 +48,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             log.syncToEnd();
             SchemaRegistry registry = new SchemaRegistry(state, log);
             Javalin http = HttpServers.start(config.host(), config.port(), MAX_REQUEST_BYTES, registry::isReady,
+                    Metrics.prometheus("schema-registry"),
                     routes -> routes(routes, registry));
             LOG.info("schema registry listening on {}:{} with topic {}", config.host(), http.port(), config.topic());
             return new SchemaRegistryServer(log, http);

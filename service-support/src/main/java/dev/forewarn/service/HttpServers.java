@@ -2,22 +2,34 @@ package dev.forewarn.service;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** The one way Forewarn processes start an HTTP server, so every service has the same health endpoints. */
+/**
+ * The one way Forewarn processes start an HTTP server, so every service has the same health
+ * endpoints, the same {@code /metrics} and the same request metrics.
+ */
 public final class HttpServers {
+
+    /** Request timer: tags {@code method}, {@code uri} (the route template), {@code status}. */
+    public static final String REQUEST_TIMER = "http.server.requests";
 
     private HttpServers() {
     }
 
     /**
      * Starts Jetty through Javalin on {@code host:port} (port 0 picks a free one) with
-     * {@code GET /health/live} (always 200 while the process serves) and {@code GET /health/ready}
-     * (200 when {@code ready} says so, else 503), then the service's own {@code routes}.
+     * {@code GET /health/live} (always 200 while the process serves), {@code GET /health/ready}
+     * (200 when {@code ready} says so, else 503) and {@code GET /metrics} (Prometheus text), then
+     * the service's own {@code routes}. Every request is timed into {@value #REQUEST_TIMER}.
      */
     public static Javalin start(String host, int port, long maxRequestSize, BooleanSupplier ready,
-                                Consumer<RoutesConfig> routes) {
+                                PrometheusMeterRegistry metrics, Consumer<RoutesConfig> routes) {
         return Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -25,13 +37,28 @@ public final class HttpServers {
             javalin.jetty.port = port;
             javalin.http.maxRequestSize = maxRequestSize;
             javalin.http.prefer405over404 = true;
+            javalin.requestLogger.http((ctx, millis) -> Timer.builder(REQUEST_TIMER)
+                    .tag("method", ctx.method().name())
+                    .tag("uri", routeOf(ctx))
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentileHistogram()
+                    .register(metrics)
+                    .record(Duration.ofNanos((long) (millis * 1_000_000d))));
             javalin.routes.get("/health/live", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
             javalin.routes.get("/health/ready", ctx -> {
                 boolean isReady = ready.getAsBoolean();
                 ctx.status(isReady ? 200 : 503).contentType("application/json")
                         .result(isReady ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
             });
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
             routes.accept(javalin.routes);
         }).start();
+    }
+
+    /** The matched route template ({@code /v1/owners/{entityType}/{entityId}}), never the raw path, to bound cardinality. */
+    private static String routeOf(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        return endpoint == null ? (ctx.statusCode() == 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND") : endpoint.path;
     }
 }

@@ -3,6 +3,8 @@ package dev.forewarn.ingest.kafka;
 import dev.forewarn.serde.AvroSerdeConfig;
 import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +47,15 @@ public final class SignalPublisher implements AutoCloseable {
                 new AvroSerializer<>(new SchemaRegistryClient(serdeConfig.registry()), serdeConfig, false));
     }
 
-    /** Sends one record; the future completes when Kafka acknowledged it, or fails with the reason. */
+    /** Kafka's producer metrics ({@code kafka.producer.*}) into {@code registry}. */
+    public void bindMetrics(MeterRegistry registry) {
+        new KafkaClientMetrics(producer).bindTo(registry);
+    }
+
+    /**
+     * Sends one record ({@code value} null writes a tombstone); the future completes when Kafka
+     * acknowledged it, or fails with the reason.
+     */
     public CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, String source,
                                                      String traceId) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();

@@ -1,0 +1,402 @@
+package dev.forewarn.ingest.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.ingest.config.IngestConfig;
+import dev.forewarn.ingest.kafka.SignalPublisher;
+import dev.forewarn.ingest.signal.OwnerParser;
+import dev.forewarn.ingest.signal.SignalParser;
+import dev.forewarn.ingest.signal.SignalType;
+import dev.forewarn.ingest.signal.Violation;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of ingest-service: signals, the owner directory, and the OpenAPI document. Every
+ * write answers 202 only after Kafka acknowledged the record; everything else is an RFC 9457
+ * problem naming the field and the rule.
+ */
+public final class IngestApi {
+
+    public static final String OWNERS_TOPIC = "customer.owners";
+    static final String NDJSON = "application/x-ndjson";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
+    /** Our bodies are flat objects in at most one array: deep nesting and huge numbers are hostile. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(16).maxNumberLength(64).maxStringLength(1 << 20).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final IngestConfig config;
+    private final SignalParser signals;
+    private final OwnerParser owners;
+    private final SignalPublisher publisher;
+    private final BooleanSupplier kafkaReachable;
+    private final MeterRegistry metrics;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean accepting = true;
+
+    public IngestApi(IngestConfig config, SignalPublisher publisher, BooleanSupplier kafkaReachable, MeterRegistry metrics) {
+        this.config = config;
+        this.signals = new SignalParser(config.rules());
+        this.owners = new OwnerParser(config.rules().clock(), config.rules().rejectUnknownFields());
+        this.publisher = publisher;
+        this.kafkaReachable = kafkaReachable;
+        this.metrics = metrics;
+    }
+
+    public void routes(RoutesConfig routes) {
+        for (SignalType type : SignalType.values()) {
+            routes.post("/v1/" + type.path(), ctx -> guarded(ctx, source -> acceptSignals(ctx, type, source)));
+        }
+        routes.put("/v1/owners/{entityType}/{entityId}", ctx -> guarded(ctx, source -> putOwner(ctx, source)));
+        routes.delete("/v1/owners/{entityType}/{entityId}", ctx -> guarded(ctx, source -> deleteOwner(ctx, source)));
+        routes.get("/openapi.json", ctx -> {
+            try (InputStream in = IngestApi.class.getResourceAsStream("/openapi.json")) {
+                ctx.contentType("application/json").result(in.readAllBytes());
+            }
+        });
+        // Statuses Javalin answers itself become problems too; ones a handler answered already stay as they are.
+        routes.error(404, "*", ctx -> problemUnlessAnswered(ctx, "Not Found", "no route " + ctx.method() + " " + ctx.path()));
+        routes.error(405, "*", ctx -> problemUnlessAnswered(ctx, "Method Not Allowed",
+                ctx.method() + " is not allowed on " + ctx.path()));
+        // Javalin enforces maxRequestSize while reading the body and answers 413.
+        routes.error(413, "*", ctx -> problemUnlessAnswered(ctx, "Content Too Large",
+                "the body is larger than " + config.maxBodyBytes() + " bytes"));
+    }
+
+    private static void problemUnlessAnswered(Context ctx, String title, String detail) {
+        if (!Optional.ofNullable(ctx.res().getContentType()).orElse("").startsWith(Problem.CONTENT_TYPE)) {
+            Problem.send(ctx, ctx.statusCode(), title, detail, List.of());
+        }
+    }
+
+    /** Stops taking writes: from now on they get 503 while in-flight ones finish. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Waits until no write is in flight; false if {@code timeout} passed first. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /**
+     * Authenticates, counts the request in flight until its answer is complete, and refuses
+     * writes while shutting down. {@code handler} returns the future of an asynchronous answer,
+     * or null when it answered already.
+     */
+    private void guarded(Context ctx, Function<String, CompletableFuture<?>> handler) {
+        inFlight.incrementAndGet();
+        if (!accepting) {
+            inFlight.decrementAndGet();
+            ctx.header("Retry-After", "5");
+            Problem.send(ctx, 503, "Service Unavailable", "the service is shutting down; retry against another instance", List.of());
+            return;
+        }
+        CompletableFuture<?> answer = null;
+        try {
+            Optional<String> source = config.apiKeys().sourceFor(
+                    ApiKeys.presentedKey(ctx.header("Authorization"), ctx.header("X-API-Key")));
+            if (source.isEmpty()) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                Problem.send(ctx, 401, "Unauthorized",
+                        "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", List.of());
+                return;
+            }
+            answer = handler.apply(source.get());
+        } finally {
+            if (answer == null) {
+                inFlight.decrementAndGet();
+            }
+        }
+        if (answer == null) {
+            return;
+        }
+        CompletableFuture<?> pending = answer.whenComplete((ignored, error) -> inFlight.decrementAndGet());
+        ctx.future(() -> pending);
+    }
+
+    private static String traceId(Context ctx) {
+        return Optional.ofNullable(ctx.header("traceparent"))
+                .or(() -> Optional.ofNullable(ctx.header("X-Request-Id")))
+                .orElseGet(() -> UUID.randomUUID().toString());
+    }
+
+    // --- signals -------------------------------------------------------------------------------
+
+    /** One body item: a parsed JSON value, or the reason it is not JSON (NDJSON lines fail alone). */
+    private record Item(JsonNode json, String malformed) {
+    }
+
+    private CompletableFuture<?> acceptSignals(Context ctx, SignalType type, String source) {
+        String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
+        boolean ndjson = contentType.startsWith(NDJSON);
+        if (!ndjson && !contentType.startsWith("application/json")) {
+            Problem.send(ctx, 415, "Unsupported Media Type", "send application/json or " + NDJSON, List.of());
+            return null;
+        }
+        byte[] body = ctx.bodyAsBytes();
+        String traceId = traceId(ctx);
+        ctx.header(SignalPublisher.TRACE_HEADER, traceId);
+        String typeTag = type.name().toLowerCase(Locale.ROOT);
+        if (ndjson) {
+            List<Item> items = ndjsonItems(body);
+            if (items.isEmpty()) {
+                rejected(typeTag, "empty-body");
+                Problem.send(ctx, 400, "Malformed JSON", "the body holds no NDJSON line", List.of());
+                return null;
+            }
+            return acceptBatch(ctx, type, items, source, traceId, "ndjson");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            rejected(typeTag, "malformed-json");
+            Problem.send(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e), List.of());
+            return null;
+        }
+        if (json == null || json.isMissingNode()) {
+            rejected(typeTag, "empty-body");
+            Problem.send(ctx, 400, "Malformed JSON", "the body is empty", List.of());
+            return null;
+        }
+        if (json.isArray()) {
+            List<Item> items = new ArrayList<>(json.size());
+            json.forEach(node -> items.add(new Item(node, null)));
+            return acceptBatch(ctx, type, items, source, traceId, "json");
+        }
+        SignalParser.Parsed parsed = signals.parse(type, json, source, Optional.ofNullable(ctx.header("Idempotency-Key")));
+        if (parsed instanceof SignalParser.Invalid invalid) {
+            rejected(typeTag, invalid.violations().get(0).rule());
+            Problem.send(ctx, 422, "Invalid Signal", invalid.violations().size() + " rule(s) broken", invalid.violations());
+            return null;
+        }
+        SignalParser.Valid valid = (SignalParser.Valid) parsed;
+        return publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId)
+                .handle((metadata, error) -> {
+                    written(typeTag, error);
+                    if (error != null) {
+                        unavailable(ctx, error);
+                    } else {
+                        ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
+                                .put("eventId", valid.eventId()).put("topic", metadata.topic())
+                                .put("partition", metadata.partition()).put("offset", metadata.offset()).toString());
+                    }
+                    return null;
+                });
+    }
+
+    private static List<Item> ndjsonItems(byte[] body) {
+        List<Item> items = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
+                if (!isBlank(body, start, end)) {
+                    try {
+                        items.add(new Item(JSON.readTree(JSON.createParser(body, start, end - start)), null));
+                    } catch (IOException e) {
+                        items.add(new Item(null, firstLine(e)));
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return items;
+    }
+
+    private static boolean isBlank(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != ' ' && bytes[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CompletableFuture<?> acceptBatch(Context ctx, SignalType type, List<Item> items, String source, String traceId,
+                                             String format) {
+        String typeTag = type.name().toLowerCase(Locale.ROOT);
+        if (items.size() > config.maxBatchItems()) {
+            rejected(typeTag, "batch-too-large");
+            Problem.send(ctx, 413, "Content Too Large", "a batch holds at most " + config.maxBatchItems() + " events", List.of());
+            return null;
+        }
+        DistributionSummary.builder("forewarn.ingest.batch.size").baseUnit("events")
+                .tag("type", typeTag).tag("format", format).register(metrics).record(items.size());
+        List<CompletableFuture<ObjectNode>> results = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            int index = i;
+            Item item = items.get(i);
+            ObjectNode answer = JSON.createObjectNode().put("index", index);
+            if (item.malformed() != null) {
+                rejected(typeTag, "malformed-json");
+                answer.put("status", 400).set("errors", Problem.errors(List.of(
+                        new Violation("/" + index, "json", "line " + (index + 1) + " is not valid JSON: " + item.malformed()))));
+                results.add(CompletableFuture.completedFuture(answer));
+                continue;
+            }
+            SignalParser.Parsed parsed = signals.parse(type, item.json(), source, Optional.empty());
+            if (parsed instanceof SignalParser.Invalid invalid) {
+                rejected(typeTag, invalid.violations().get(0).rule());
+                answer.put("status", 422).set("errors", Problem.errors(invalid.violations().stream().map(v -> v.inItem(index)).toList()));
+                results.add(CompletableFuture.completedFuture(answer));
+                continue;
+            }
+            SignalParser.Valid valid = (SignalParser.Valid) parsed;
+            answer.put("eventId", valid.eventId());
+            results.add(publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId)
+                    .handle((metadata, error) -> {
+                        written(typeTag, error);
+                        return error == null ? answer.put("status", 202)
+                                : answer.put("status", 503).put("detail", "not written, retry: " + error.getMessage());
+                    }));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            ArrayNode answers = JSON.createArrayNode();
+            boolean allAccepted = true;
+            for (CompletableFuture<ObjectNode> result : results) {
+                ObjectNode answer = result.join();
+                allAccepted &= answer.path("status").asInt() == 202;
+                answers.add(answer);
+            }
+            ObjectNode response = JSON.createObjectNode();
+            response.set("items", answers);
+            ctx.status(allAccepted ? 202 : 207).contentType("application/json").result(response.toString());
+        });
+    }
+
+    // --- owners --------------------------------------------------------------------------------
+
+    private CompletableFuture<?> putOwner(Context ctx, String source) {
+        String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
+        if (!contentType.startsWith("application/json")) {
+            Problem.send(ctx, 415, "Unsupported Media Type", "send application/json", List.of());
+            return null;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            rejected("owner", "malformed-json");
+            Problem.send(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e), List.of());
+            return null;
+        }
+        OwnerParser.Parsed parsed = owners.parse(ctx.pathParam("entityType"), ctx.pathParam("entityId"), body);
+        if (parsed instanceof OwnerParser.Invalid invalid) {
+            rejected("owner", invalid.violations().get(0).rule());
+            Problem.send(ctx, 422, "Invalid Owner", invalid.violations().size() + " rule(s) broken", invalid.violations());
+            return null;
+        }
+        OwnerParser.Valid valid = (OwnerParser.Valid) parsed;
+        return writeOwner(ctx, valid.key(), valid.assignment(), source);
+    }
+
+    private CompletableFuture<?> deleteOwner(Context ctx, String source) {
+        String entityType = ctx.pathParam("entityType");
+        String entityId = ctx.pathParam("entityId");
+        List<Violation> violations = OwnerParser.pathViolations(entityType, entityId);
+        if (!violations.isEmpty()) {
+            rejected("owner", violations.get(0).rule());
+            Problem.send(ctx, 422, "Invalid Owner", violations.size() + " rule(s) broken", violations);
+            return null;
+        }
+        return writeOwner(ctx, OwnerParser.key(entityType, entityId), null, source);
+    }
+
+    private CompletableFuture<?> writeOwner(Context ctx, String key, SpecificRecordBase assignment, String source) {
+        String traceId = traceId(ctx);
+        ctx.header(SignalPublisher.TRACE_HEADER, traceId);
+        return publish(OWNERS_TOPIC, key, assignment, source, traceId).handle((metadata, error) -> {
+            written("owner", error);
+            if (error != null) {
+                unavailable(ctx, error);
+            } else {
+                ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
+                        .put("key", key).put("deleted", assignment == null).put("topic", metadata.topic())
+                        .put("partition", metadata.partition()).put("offset", metadata.offset()).toString());
+            }
+            return null;
+        });
+    }
+
+    // --- shared --------------------------------------------------------------------------------
+
+    /** Fails fast while Kafka is unreachable instead of queueing records that would time out. */
+    private CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, String source,
+                                                      String traceId) {
+        if (!kafkaReachable.getAsBoolean()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Kafka is unreachable"));
+        }
+        return publisher.publish(topic, key, value, source, traceId);
+    }
+
+    private void rejected(String type, String reason) {
+        Counter.builder("forewarn.ingest.events").tag("type", type).tag("outcome", "rejected").tag("reason", reason)
+                .register(metrics).increment();
+    }
+
+    private void written(String type, Throwable error) {
+        Counter.builder("forewarn.ingest.events").tag("type", type)
+                .tag("outcome", error == null ? "accepted" : "failed")
+                .tag("reason", error == null ? "none" : "kafka")
+                .register(metrics).increment();
+    }
+
+    private static void unavailable(Context ctx, Throwable error) {
+        LOG.warn("record not written to Kafka: {}", error.toString());
+        ctx.header("Retry-After", "5");
+        Problem.send(ctx, 503, "Service Unavailable", "Kafka did not acknowledge the event; retry later", List.of());
+    }
+
+    /** Jackson's reason without the location and source excerpt, which could echo a hostile body. */
+    private static String firstLine(IOException e) {
+        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+        return Optional.ofNullable(message).orElse("").lines().findFirst().orElse("");
+    }
+}

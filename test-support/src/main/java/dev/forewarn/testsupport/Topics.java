@@ -1,0 +1,63 @@
+package dev.forewarn.testsupport;
+
+import dev.forewarn.serde.AvroDeserializer;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads what is on a topic, exactly: everything up to the end offsets as they are when called. */
+public final class Topics {
+
+    private Topics() {
+    }
+
+    /** A deserializer of our Avro records through the environment's registry. */
+    public static <T extends SpecificRecord & org.apache.avro.generic.IndexedRecord> Deserializer<T> avro(
+            KafkaTestEnvironment env, Class<T> type) {
+        AvroSerdeConfig serde = AvroSerdeConfig.of(env.schemaRegistryUrl());
+        return new AvroDeserializer<>(new SchemaRegistryClient(serde.registry()), serde, Optional.of(type));
+    }
+
+    /**
+     * Every record of {@code topic} from the beginning up to the end offsets at the time of the
+     * call. When a producer was acknowledged before this call, its record is in the answer, so
+     * tests need no waiting window. Fails after 60 s if the consumer cannot catch up.
+     */
+    public static <V> List<ConsumerRecord<String, V>> readToEnd(KafkaTestEnvironment env, String topic,
+                                                                Deserializer<V> values) {
+        Map<String, Object> props = new HashMap<>(env.clientProperties());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        List<ConsumerRecord<String, V>> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + " within 60 s");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        found.add(record);
+                    }
+                });
+            }
+        }
+        return found;
+    }
+}
