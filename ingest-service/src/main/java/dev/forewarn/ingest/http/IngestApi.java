@@ -48,6 +48,7 @@ public final class IngestApi {
 
     public static final String OWNERS_TOPIC = "customer.owners";
     static final String NDJSON = "application/x-ndjson";
+    private static final String NOT_UTF8 = "the body must be UTF-8 (RFC 8259), not UTF-16 or UTF-32";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
     /** Our bodies are flat objects in at most one array: deep nesting and huge numbers are hostile. */
@@ -175,8 +176,8 @@ public final class IngestApi {
     private CompletableFuture<?> acceptSignals(Context ctx, SignalType type, String source) {
         String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
         boolean ndjson = contentType.startsWith(NDJSON);
-        if (!ndjson && !contentType.startsWith("application/json")) {
-            Problem.send(ctx, 415, "Unsupported Media Type", "send application/json or " + NDJSON, List.of());
+        if (!ndjson && !contentType.startsWith("application/json") || !utf8(contentType)) {
+            Problem.send(ctx, 415, "Unsupported Media Type", "send application/json or " + NDJSON + " in UTF-8", List.of());
             return null;
         }
         byte[] body = ctx.bodyAsBytes();
@@ -184,25 +185,16 @@ public final class IngestApi {
         ctx.header(SignalPublisher.TRACE_HEADER, traceId);
         String typeTag = type.name().toLowerCase(Locale.ROOT);
         if (ndjson) {
-            List<Item> items = ndjsonItems(body);
-            if (items.isEmpty()) {
-                rejected(typeTag, "empty-body");
-                Problem.send(ctx, 400, "Malformed JSON", "the body holds no NDJSON line", List.of());
+            List<Item> items = looksUtf8(body) ? ndjsonItems(body) : null;
+            if (items == null || items.isEmpty()) {
+                rejected(typeTag, items == null ? "encoding" : "empty-body");
+                Problem.send(ctx, 400, "Malformed JSON", items == null ? NOT_UTF8 : "the body holds no NDJSON line", List.of());
                 return null;
             }
             return acceptBatch(ctx, type, items, source, traceId, "ndjson");
         }
-        JsonNode json;
-        try {
-            json = JSON.readTree(body);
-        } catch (IOException e) {
-            rejected(typeTag, "malformed-json");
-            Problem.send(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e), List.of());
-            return null;
-        }
-        if (json == null || json.isMissingNode()) {
-            rejected(typeTag, "empty-body");
-            Problem.send(ctx, 400, "Malformed JSON", "the body is empty", List.of());
+        JsonNode json = readJson(ctx, body, typeTag);
+        if (json == null) {
             return null;
         }
         if (json.isArray()) {
@@ -231,6 +223,53 @@ public final class IngestApi {
                 });
     }
 
+    /** The body as one JSON value, or null after answering 400 for anything that is not exactly one UTF-8 JSON value. */
+    private JsonNode readJson(Context ctx, byte[] body, String typeTag) {
+        String problem;
+        if (!looksUtf8(body)) {
+            rejected(typeTag, "encoding");
+            problem = NOT_UTF8;
+        } else {
+            try {
+                JsonNode json = JSON.readTree(body);
+                if (json != null && !json.isMissingNode()) {
+                    return json;
+                }
+                rejected(typeTag, "empty-body");
+                problem = "the body is empty";
+            } catch (IOException e) {
+                rejected(typeTag, "malformed-json");
+                problem = "the body is not valid JSON: " + firstLine(e);
+            }
+        }
+        Problem.send(ctx, 400, "Malformed JSON", problem, List.of());
+        return null;
+    }
+
+    /** A {@code charset} parameter, if any, must name UTF-8: JSON is UTF-8 on the wire (RFC 8259). */
+    private static boolean utf8(String contentType) {
+        int charset = contentType.indexOf("charset=");
+        if (charset < 0) {
+            return true;
+        }
+        String name = contentType.substring(charset + 8).split(";")[0].trim().replace("\"", "");
+        return name.equals("utf-8") || name.equals("utf8");
+    }
+
+    /** Rejects UTF-16/32 (BOM or NUL bytes up front), which Jackson would otherwise detect and accept. */
+    private static boolean looksUtf8(byte[] body) {
+        if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
+                || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
+            return false;
+        }
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static List<Item> ndjsonItems(byte[] body) {
         List<Item> items = new ArrayList<>();
         int start = 0;
@@ -239,7 +278,7 @@ public final class IngestApi {
                 int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
                 if (!isBlank(body, start, end)) {
                     try {
-                        items.add(new Item(JSON.readTree(JSON.createParser(body, start, end - start)), null));
+                        items.add(new Item(JSON.readTree(body, start, end - start), null));
                     } catch (IOException e) {
                         items.add(new Item(null, firstLine(e)));
                     }
@@ -262,6 +301,12 @@ public final class IngestApi {
     private CompletableFuture<?> acceptBatch(Context ctx, SignalType type, List<Item> items, String source, String traceId,
                                              String format) {
         String typeTag = type.name().toLowerCase(Locale.ROOT);
+        if (items.isEmpty()) {
+            rejected(typeTag, "min-items");
+            Problem.send(ctx, 422, "Invalid Signal", "the batch is empty",
+                    List.of(new Violation("", "min-items", "a batch holds at least one event")));
+            return null;
+        }
         if (items.size() > config.maxBatchItems()) {
             rejected(typeTag, "batch-too-large");
             Problem.send(ctx, 413, "Content Too Large", "a batch holds at most " + config.maxBatchItems() + " events", List.of());
@@ -315,16 +360,12 @@ public final class IngestApi {
 
     private CompletableFuture<?> putOwner(Context ctx, String source) {
         String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
-        if (!contentType.startsWith("application/json")) {
-            Problem.send(ctx, 415, "Unsupported Media Type", "send application/json", List.of());
+        if (!contentType.startsWith("application/json") || !utf8(contentType)) {
+            Problem.send(ctx, 415, "Unsupported Media Type", "send application/json in UTF-8", List.of());
             return null;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.bodyAsBytes());
-        } catch (IOException e) {
-            rejected("owner", "malformed-json");
-            Problem.send(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e), List.of());
+        JsonNode body = readJson(ctx, ctx.bodyAsBytes(), "owner");
+        if (body == null) {
             return null;
         }
         OwnerParser.Parsed parsed = owners.parse(ctx.pathParam("entityType"), ctx.pathParam("entityId"), body);

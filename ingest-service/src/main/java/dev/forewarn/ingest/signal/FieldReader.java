@@ -63,7 +63,28 @@ final class FieldReader {
             fail(name, "max-length", name + " must be at most " + maxLength + " characters");
             return null;
         }
+        String encodingProblem = encodingProblem(text);
+        if (encodingProblem != null) {
+            fail(name, "characters", name + " " + encodingProblem);
+            return null;
+        }
         return text;
+    }
+
+    /** Control characters (other than tab and line breaks) and unpaired surrogates cannot be stored faithfully. */
+    private static String encodingProblem(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f) {
+                return "must not contain control characters";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "must not contain unpaired UTF-16 surrogates";
+            }
+        }
+        return null;
     }
 
     int integer(String name, int fallback, int min, int max) {

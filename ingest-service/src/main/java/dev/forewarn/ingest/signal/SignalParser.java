@@ -84,8 +84,13 @@ public final class SignalParser {
             return new Invalid(List.of(new Violation("", "type", "each signal must be a JSON object")));
         }
         FieldReader fields = new FieldReader(item);
-        String eventId = Optional.ofNullable(fields.optionalString("eventId", ID_LENGTH))
-                .or(() -> assignedEventId).orElseGet(() -> UUID.randomUUID().toString());
+        String bodyEventId = fields.optionalString("eventId", ID_LENGTH);
+        if (bodyEventId == null && assignedEventId.isPresent() && !isHeaderKey(assignedEventId.get())) {
+            fields.fail("eventId", "idempotency-key", "the Idempotency-Key header must be 1 to " + ID_LENGTH
+                    + " printable ASCII characters");
+        }
+        String eventId = Optional.ofNullable(bodyEventId).or(() -> assignedEventId)
+                .orElseGet(() -> UUID.randomUUID().toString());
         String customerId = fields.requiredString("customerId", ID_LENGTH);
         Instant occurredAt = fields.timestamp("occurredAt", true, rules.clock(), rules.maxFuture(), rules.maxAge(), true);
         String productId = fields.optionalString("productId", ID_LENGTH);
@@ -104,6 +109,10 @@ public final class SignalParser {
             return new Invalid(List.copyOf(fields.violations()));
         }
         return new Valid(build.get(), eventId, customerId);
+    }
+
+    private static boolean isHeaderKey(String key) {
+        return !key.isEmpty() && key.length() <= ID_LENGTH && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     /** The fields every signal has, read before the type-specific ones. */
