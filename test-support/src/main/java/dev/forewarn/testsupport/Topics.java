@@ -9,7 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,14 +37,40 @@ public final class Topics {
         return new AvroDeserializer<>(new SchemaRegistryClient(serde.registry()), serde, Optional.of(type));
     }
 
+    /** Creates a topic (replication factor 1) if it does not exist yet. */
+    public static void create(Map<String, Object> clientProperties, String name, int partitions, boolean compacted) {
+        try (Admin admin = Admin.create(clientProperties)) {
+            NewTopic topic = new NewTopic(name, partitions, (short) 1);
+            if (compacted) {
+                topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topic " + name, e);
+        }
+    }
+
+    /** {@link #readToEnd(Map, String, Deserializer)} on the environment's broker. */
+    public static <V> List<ConsumerRecord<String, V>> readToEnd(KafkaTestEnvironment env, String topic,
+                                                                Deserializer<V> values) {
+        return readToEnd(env.clientProperties(), topic, values);
+    }
+
     /**
      * Every record of {@code topic} from the beginning up to the end offsets at the time of the
      * call. When a producer was acknowledged before this call, its record is in the answer, so
      * tests need no waiting window. Fails after 60 s if the consumer cannot catch up.
      */
-    public static <V> List<ConsumerRecord<String, V>> readToEnd(KafkaTestEnvironment env, String topic,
+    public static <V> List<ConsumerRecord<String, V>> readToEnd(Map<String, Object> clientProperties, String topic,
                                                                 Deserializer<V> values) {
-        Map<String, Object> props = new HashMap<>(env.clientProperties());
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         List<ConsumerRecord<String, V>> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {

@@ -60,6 +60,15 @@ public final class IngestApi {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** Answered while readiness says Kafka is down; shared, so without a stack trace. */
+    private static final RuntimeException KAFKA_UNREACHABLE = new KafkaUnreachable();
+
+    private static final class KafkaUnreachable extends RuntimeException {
+        KafkaUnreachable() {
+            super("Kafka is unreachable", null, false, false);
+        }
+    }
+
     private final IngestConfig config;
     private final SignalParser signals;
     private final OwnerParser owners;
@@ -412,7 +421,7 @@ public final class IngestApi {
     private CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, String source,
                                                       String traceId) {
         if (!kafkaReachable.getAsBoolean()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Kafka is unreachable"));
+            return CompletableFuture.failedFuture(KAFKA_UNREACHABLE);
         }
         return publisher.publish(topic, key, value, source, traceId);
     }
@@ -430,7 +439,9 @@ public final class IngestApi {
     }
 
     private static void unavailable(Context ctx, Throwable error) {
-        LOG.warn("record not written to Kafka: {}", error.toString());
+        if (error != KAFKA_UNREACHABLE) { // the outage itself is logged once by KafkaReadiness
+            LOG.warn("record not written to Kafka: {}", error.toString());
+        }
         ctx.header("Retry-After", "5");
         Problem.send(ctx, 503, "Service Unavailable", "Kafka did not acknowledge the event; retry later", List.of());
     }
