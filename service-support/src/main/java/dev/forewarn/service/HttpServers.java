@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The one way Forewarn processes start an HTTP server, so every service has the same health
@@ -18,6 +19,9 @@ public final class HttpServers {
 
     /** Request timer: tags {@code method}, {@code uri} (the route template), {@code status}. */
     public static final String REQUEST_TIMER = "http.server.requests";
+
+    /** How long {@code stop()} waits for requests in flight. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private HttpServers() {
     }
@@ -37,6 +41,11 @@ public final class HttpServers {
             javalin.jetty.port = port;
             javalin.http.maxRequestSize = maxRequestSize;
             javalin.http.prefer405over404 = true;
+            // Graceful stop: no new connections, requests already taken (async ones too) are answered first.
+            javalin.jetty.modifyServer(server -> {
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
             javalin.requestLogger.http((ctx, millis) -> Timer.builder(REQUEST_TIMER)
                     .tag("method", ctx.method().name())
                     .tag("uri", routeOf(ctx))

@@ -21,6 +21,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +86,8 @@ public final class IngestApi {
         this.publisher = publisher;
         this.kafkaReachable = kafkaReachable;
         this.metrics = metrics;
+        Gauge.builder("forewarn.ingest.requests.inflight", inFlight, AtomicInteger::get)
+                .description("write requests taken and not yet answered").register(metrics);
     }
 
     public void routes(RoutesConfig routes) {
