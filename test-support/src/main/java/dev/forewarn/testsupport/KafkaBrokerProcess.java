@@ -1,5 +1,6 @@
 package dev.forewarn.testsupport;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -89,11 +90,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static void format(Path config) {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exit = kafka.tools.StorageTool.execute(new String[]{"format", "--config", config.toString(),
-                "--cluster-id", Uuid.randomUuid().toString(), "--standalone"}, out);
+                "--cluster-id", Uuid.randomUuid().toString(), "--standalone"}, new PrintStream(output, true, StandardCharsets.UTF_8));
         if (exit != 0) {
-            throw new IllegalStateException("formatting the broker storage failed with exit code " + exit);
+            throw new IllegalStateException("formatting the broker storage failed with exit code " + exit + ": "
+                    + output.toString(StandardCharsets.UTF_8));
         }
     }
 
