@@ -33,7 +33,7 @@ import org.apache.avro.specific.SpecificRecord;
  * the same run and on the same broker, Kafka's own ProducerPerformance with the same record count
  * and the same Avro record size. Prints both side by side and, last, one JSON line.
  *
- * <p>Options as {@code --name=value}: {@code batch-events} (200000), {@code batch-size} (500),
+ * <p>Options as {@code --name=value}: {@code batch-events} (1000000), {@code batch-size} (500),
  * {@code batch-connections} (4), {@code single-events} (40000), {@code single-connections} (32),
  * {@code warmup-events} (20000), {@code partitions} (6), {@code dir} (target/bench-broker).
  */
@@ -57,7 +57,7 @@ public final class IngestBenchmark {
                 }
                 given.put(pair[0], pair[1]);
             }
-            Options options = new Options(integer(given, "batch-events", 200_000), integer(given, "batch-size", 500),
+            Options options = new Options(integer(given, "batch-events", 1_000_000), integer(given, "batch-size", 500),
                     integer(given, "batch-connections", 4), integer(given, "single-events", 40_000),
                     integer(given, "single-connections", 32), integer(given, "warmup-events", 20_000),
                     integer(given, "partitions", 6), Path.of(given.getOrDefault("dir", "target/bench-broker")));

@@ -27,14 +27,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -49,6 +54,8 @@ public final class IngestApi {
 
     public static final String OWNERS_TOPIC = "customer.owners";
     static final String NDJSON = "application/x-ndjson";
+    private static final String EVENTS = "forewarn.ingest.events";
+    private static final Duration ACK_WAIT_CAP = Duration.ofMinutes(2);
     private static final String NOT_UTF8 = "the body must be UTF-8 (RFC 8259), not UTF-16 or UTF-32";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
@@ -77,6 +84,8 @@ public final class IngestApi {
     private final BooleanSupplier kafkaReachable;
     private final MeterRegistry metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, Counter> accepted = new HashMap<>();
+    private final Map<String, Counter> failed = new HashMap<>();
     private volatile boolean accepting = true;
 
     public IngestApi(IngestConfig config, SignalPublisher publisher, BooleanSupplier kafkaReachable, MeterRegistry metrics) {
@@ -86,6 +95,10 @@ public final class IngestApi {
         this.publisher = publisher;
         this.kafkaReachable = kafkaReachable;
         this.metrics = metrics;
+        for (String type : List.of("report", "complaint", "return", "owner")) {
+            accepted.put(type, Counter.builder(EVENTS).tag("type", type).tag("outcome", "accepted").tag("reason", "none").register(metrics));
+            failed.put(type, Counter.builder(EVENTS).tag("type", type).tag("outcome", "failed").tag("reason", "kafka").register(metrics));
+        }
         Gauge.builder("forewarn.ingest.requests.inflight", inFlight, AtomicInteger::get)
                 .description("write requests taken and not yet answered").register(metrics);
     }
@@ -137,21 +150,26 @@ public final class IngestApi {
         return accepting;
     }
 
+    /** A write handler, run once the caller's source system is known. */
+    @FunctionalInterface
+    private interface Write {
+        void handle(String source);
+    }
+
     /**
-     * Authenticates, counts the request in flight until its answer is complete, and refuses
-     * writes while shutting down. {@code handler} returns the future of an asynchronous answer,
-     * or null when it answered already.
+     * Authenticates, counts the request in flight until it is answered, and refuses writes while
+     * shutting down. Handlers block their Jetty worker until Kafka acknowledged: measured on 2
+     * cores, this is about twice as fast as Javalin's async path, which adds thread hand-offs per
+     * request; Jetty's worker pool bounds the writes in flight.
      */
-    private void guarded(Context ctx, Function<String, CompletableFuture<?>> handler) {
+    private void guarded(Context ctx, Write handler) {
         inFlight.incrementAndGet();
-        if (!accepting) {
-            inFlight.decrementAndGet();
-            ctx.header("Retry-After", "5");
-            Problem.send(ctx, 503, "Service Unavailable", "the service is shutting down; retry against another instance", List.of());
-            return;
-        }
-        CompletableFuture<?> answer = null;
         try {
+            if (!accepting) {
+                ctx.header("Retry-After", "5");
+                Problem.send(ctx, 503, "Service Unavailable", "the service is shutting down; retry against another instance", List.of());
+                return;
+            }
             Optional<String> source = config.apiKeys().sourceFor(
                     ApiKeys.presentedKey(ctx.header("Authorization"), ctx.header("X-API-Key")));
             if (source.isEmpty()) {
@@ -160,17 +178,10 @@ public final class IngestApi {
                         "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", List.of());
                 return;
             }
-            answer = handler.apply(source.get());
+            handler.handle(source.get());
         } finally {
-            if (answer == null) {
-                inFlight.decrementAndGet();
-            }
+            inFlight.decrementAndGet();
         }
-        if (answer == null) {
-            return;
-        }
-        CompletableFuture<?> pending = answer.whenComplete((ignored, error) -> inFlight.decrementAndGet());
-        ctx.future(() -> pending);
     }
 
     private static String traceId(Context ctx) {
@@ -185,12 +196,12 @@ public final class IngestApi {
     private record Item(JsonNode json, String malformed) {
     }
 
-    private CompletableFuture<?> acceptSignals(Context ctx, SignalType type, String source) {
+    private void acceptSignals(Context ctx, SignalType type, String source) {
         String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
         boolean ndjson = contentType.startsWith(NDJSON);
         if (!ndjson && !contentType.startsWith("application/json") || !utf8(contentType)) {
             Problem.send(ctx, 415, "Unsupported Media Type", "send application/json or " + NDJSON + " in UTF-8", List.of());
-            return null;
+            return;
         }
         byte[] body = ctx.bodyAsBytes();
         String traceId = traceId(ctx);
@@ -201,38 +212,37 @@ public final class IngestApi {
             if (items == null || items.isEmpty()) {
                 rejected(typeTag, items == null ? "encoding" : "empty-body");
                 Problem.send(ctx, 400, "Malformed JSON", items == null ? NOT_UTF8 : "the body holds no NDJSON line", List.of());
-                return null;
+                return;
             }
-            return acceptBatch(ctx, type, items, source, traceId, "ndjson");
+            acceptBatch(ctx, type, items, source, traceId, "ndjson");
+            return;
         }
         JsonNode json = readJson(ctx, body, typeTag);
         if (json == null) {
-            return null;
+            return;
         }
         if (json.isArray()) {
             List<Item> items = new ArrayList<>(json.size());
             json.forEach(node -> items.add(new Item(node, null)));
-            return acceptBatch(ctx, type, items, source, traceId, "json");
+            acceptBatch(ctx, type, items, source, traceId, "json");
+            return;
         }
         SignalParser.Parsed parsed = signals.parse(type, json, source, Optional.ofNullable(ctx.header("Idempotency-Key")));
         if (parsed instanceof SignalParser.Invalid invalid) {
             rejected(typeTag, invalid.violations().get(0).rule());
             Problem.send(ctx, 422, "Invalid Signal", invalid.violations().size() + " rule(s) broken", invalid.violations());
-            return null;
+            return;
         }
         SignalParser.Valid valid = (SignalParser.Valid) parsed;
-        return publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId)
-                .handle((metadata, error) -> {
-                    written(typeTag, error);
-                    if (error != null) {
-                        unavailable(ctx, error);
-                    } else {
-                        ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
-                                .put("eventId", valid.eventId()).put("topic", metadata.topic())
-                                .put("partition", metadata.partition()).put("offset", metadata.offset()).toString());
-                    }
-                    return null;
-                });
+        Acked acked = awaitAck(publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId));
+        written(typeTag, acked.error());
+        if (acked.error() != null) {
+            unavailable(ctx, acked.error());
+            return;
+        }
+        ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
+                .put("eventId", valid.eventId()).put("topic", acked.metadata().topic())
+                .put("partition", acked.metadata().partition()).put("offset", acked.metadata().offset()).toString());
     }
 
     /** The body as one JSON value, or null after answering 400 for anything that is not exactly one UTF-8 JSON value. */
@@ -310,115 +320,135 @@ public final class IngestApi {
         return true;
     }
 
-    private CompletableFuture<?> acceptBatch(Context ctx, SignalType type, List<Item> items, String source, String traceId,
-                                             String format) {
+    private void acceptBatch(Context ctx, SignalType type, List<Item> items, String source, String traceId, String format) {
         String typeTag = type.name().toLowerCase(Locale.ROOT);
         if (items.isEmpty()) {
             rejected(typeTag, "min-items");
             Problem.send(ctx, 422, "Invalid Signal", "the batch is empty",
                     List.of(new Violation("", "min-items", "a batch holds at least one event")));
-            return null;
+            return;
         }
         if (items.size() > config.maxBatchItems()) {
             rejected(typeTag, "batch-too-large");
             Problem.send(ctx, 413, "Content Too Large", "a batch holds at most " + config.maxBatchItems() + " events", List.of());
-            return null;
+            return;
         }
         DistributionSummary.builder("forewarn.ingest.batch.size").baseUnit("events")
                 .tag("type", typeTag).tag("format", format).register(metrics).record(items.size());
-        List<CompletableFuture<ObjectNode>> results = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            int index = i;
-            Item item = items.get(i);
+        // Send every valid item first, so they share producer batches, then collect the acks in order.
+        ObjectNode[] answers = new ObjectNode[items.size()];
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(Collections.nCopies(items.size(), null));
+        for (int index = 0; index < items.size(); index++) {
+            Item item = items.get(index);
             ObjectNode answer = JSON.createObjectNode().put("index", index);
+            answers[index] = answer;
             if (item.malformed() != null) {
                 rejected(typeTag, "malformed-json");
                 answer.put("status", 400).set("errors", Problem.errors(List.of(
                         new Violation("/" + index, "json", "line " + (index + 1) + " is not valid JSON: " + item.malformed()))));
-                results.add(CompletableFuture.completedFuture(answer));
                 continue;
             }
             SignalParser.Parsed parsed = signals.parse(type, item.json(), source, Optional.empty());
             if (parsed instanceof SignalParser.Invalid invalid) {
+                int at = index;
                 rejected(typeTag, invalid.violations().get(0).rule());
-                answer.put("status", 422).set("errors", Problem.errors(invalid.violations().stream().map(v -> v.inItem(index)).toList()));
-                results.add(CompletableFuture.completedFuture(answer));
+                answer.put("status", 422).set("errors", Problem.errors(invalid.violations().stream().map(v -> v.inItem(at)).toList()));
                 continue;
             }
             SignalParser.Valid valid = (SignalParser.Valid) parsed;
             answer.put("eventId", valid.eventId());
-            results.add(publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId)
-                    .handle((metadata, error) -> {
-                        written(typeTag, error);
-                        return error == null ? answer.put("status", 202)
-                                : answer.put("status", 503).put("detail", "not written, retry: " + error.getMessage());
-                    }));
+            acks.set(index, publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId));
         }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            ArrayNode answers = JSON.createArrayNode();
-            boolean allAccepted = true;
-            for (CompletableFuture<ObjectNode> result : results) {
-                ObjectNode answer = result.join();
-                allAccepted &= answer.path("status").asInt() == 202;
-                answers.add(answer);
+        boolean allAccepted = true;
+        ArrayNode results = JSON.createArrayNode();
+        for (int index = 0; index < answers.length; index++) {
+            if (acks.get(index) != null) {
+                Acked acked = awaitAck(acks.get(index));
+                written(typeTag, acked.error());
+                if (acked.error() == null) {
+                    answers[index].put("status", 202);
+                } else {
+                    answers[index].put("status", 503).put("detail", "not written, retry: " + acked.error().getMessage());
+                }
             }
-            ObjectNode response = JSON.createObjectNode();
-            response.set("items", answers);
-            ctx.status(allAccepted ? 202 : 207).contentType("application/json").result(response.toString());
-        });
+            allAccepted &= answers[index].path("status").asInt() == 202;
+            results.add(answers[index]);
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.set("items", results);
+        ctx.status(allAccepted ? 202 : 207).contentType("application/json").result(response.toString());
     }
 
     // --- owners --------------------------------------------------------------------------------
 
-    private CompletableFuture<?> putOwner(Context ctx, String source) {
+    private void putOwner(Context ctx, String source) {
         String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
         if (!contentType.startsWith("application/json") || !utf8(contentType)) {
             Problem.send(ctx, 415, "Unsupported Media Type", "send application/json in UTF-8", List.of());
-            return null;
+            return;
         }
         JsonNode body = readJson(ctx, ctx.bodyAsBytes(), "owner");
         if (body == null) {
-            return null;
+            return;
         }
         OwnerParser.Parsed parsed = owners.parse(ctx.pathParam("entityType"), ctx.pathParam("entityId"), body);
         if (parsed instanceof OwnerParser.Invalid invalid) {
             rejected("owner", invalid.violations().get(0).rule());
             Problem.send(ctx, 422, "Invalid Owner", invalid.violations().size() + " rule(s) broken", invalid.violations());
-            return null;
+            return;
         }
         OwnerParser.Valid valid = (OwnerParser.Valid) parsed;
-        return writeOwner(ctx, valid.key(), valid.assignment(), source);
+        writeOwner(ctx, valid.key(), valid.assignment(), source);
     }
 
-    private CompletableFuture<?> deleteOwner(Context ctx, String source) {
+    private void deleteOwner(Context ctx, String source) {
         String entityType = ctx.pathParam("entityType");
         String entityId = ctx.pathParam("entityId");
         List<Violation> violations = OwnerParser.pathViolations(entityType, entityId);
         if (!violations.isEmpty()) {
             rejected("owner", violations.get(0).rule());
             Problem.send(ctx, 422, "Invalid Owner", violations.size() + " rule(s) broken", violations);
-            return null;
+            return;
         }
-        return writeOwner(ctx, OwnerParser.key(entityType, entityId), null, source);
+        writeOwner(ctx, OwnerParser.key(entityType, entityId), null, source);
     }
 
-    private CompletableFuture<?> writeOwner(Context ctx, String key, SpecificRecordBase assignment, String source) {
+    private void writeOwner(Context ctx, String key, SpecificRecordBase assignment, String source) {
         String traceId = traceId(ctx);
         ctx.header(SignalPublisher.TRACE_HEADER, traceId);
-        return publish(OWNERS_TOPIC, key, assignment, source, traceId).handle((metadata, error) -> {
-            written("owner", error);
-            if (error != null) {
-                unavailable(ctx, error);
-            } else {
-                ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
-                        .put("key", key).put("deleted", assignment == null).put("topic", metadata.topic())
-                        .put("partition", metadata.partition()).put("offset", metadata.offset()).toString());
-            }
-            return null;
-        });
+        Acked acked = awaitAck(publish(OWNERS_TOPIC, key, assignment, source, traceId));
+        written("owner", acked.error());
+        if (acked.error() != null) {
+            unavailable(ctx, acked.error());
+            return;
+        }
+        ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
+                .put("key", key).put("deleted", assignment == null).put("topic", acked.metadata().topic())
+                .put("partition", acked.metadata().partition()).put("offset", acked.metadata().offset()).toString());
     }
 
     // --- shared --------------------------------------------------------------------------------
+
+    /** Kafka's answer to one record: where it was written, or why not. */
+    private record Acked(RecordMetadata metadata, Throwable error) {
+    }
+
+    /**
+     * Waits for Kafka's acknowledgement. The producer answers within its delivery timeout; the
+     * cap here only guards against a producer that never answers.
+     */
+    private static Acked awaitAck(CompletableFuture<RecordMetadata> ack) {
+        try {
+            return new Acked(ack.get(ACK_WAIT_CAP.toMillis(), TimeUnit.MILLISECONDS), null);
+        } catch (ExecutionException e) {
+            return new Acked(null, e.getCause());
+        } catch (TimeoutException e) {
+            return new Acked(null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Acked(null, e);
+        }
+    }
 
     /** Fails fast while Kafka is unreachable instead of queueing records that would time out. */
     private CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, String source,
@@ -430,15 +460,13 @@ public final class IngestApi {
     }
 
     private void rejected(String type, String reason) {
-        Counter.builder("forewarn.ingest.events").tag("type", type).tag("outcome", "rejected").tag("reason", reason)
+        Counter.builder(EVENTS).tag("type", type).tag("outcome", "rejected").tag("reason", reason)
                 .register(metrics).increment();
     }
 
+    /** Accepted and failed writes are counted on the hot path, so their counters are resolved once. */
     private void written(String type, Throwable error) {
-        Counter.builder("forewarn.ingest.events").tag("type", type)
-                .tag("outcome", error == null ? "accepted" : "failed")
-                .tag("reason", error == null ? "none" : "kafka")
-                .register(metrics).increment();
+        (error == null ? accepted : failed).get(type).increment();
     }
 
     private static void unavailable(Context ctx, Throwable error) {

@@ -63,6 +63,7 @@ public final class SignalPublisher implements AutoCloseable {
         record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         record.headers().add(TRACE_HEADER, traceId.getBytes(StandardCharsets.UTF_8));
         try {
+            // Runs on the producer's I/O thread: it only completes the future; the waiting request does the rest.
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     acked.completeExceptionally(error);
