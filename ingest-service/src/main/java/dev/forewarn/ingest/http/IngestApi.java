@@ -1,6 +1,7 @@
 package dev.forewarn.ingest.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -25,6 +26,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -336,47 +339,64 @@ public final class IngestApi {
         DistributionSummary.builder("forewarn.ingest.batch.size").baseUnit("events")
                 .tag("type", typeTag).tag("format", format).register(metrics).record(items.size());
         // Send every valid item first, so they share producer batches, then collect the acks in order.
-        ObjectNode[] answers = new ObjectNode[items.size()];
+        ObjectNode[] refused = new ObjectNode[items.size()];
+        String[] eventIds = new String[items.size()];
         List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(Collections.nCopies(items.size(), null));
         for (int index = 0; index < items.size(); index++) {
             Item item = items.get(index);
-            ObjectNode answer = JSON.createObjectNode().put("index", index);
-            answers[index] = answer;
             if (item.malformed() != null) {
                 rejected(typeTag, "malformed-json");
-                answer.put("status", 400).set("errors", Problem.errors(List.of(
-                        new Violation("/" + index, "json", "line " + (index + 1) + " is not valid JSON: " + item.malformed()))));
+                refused[index] = itemProblem(index, 400, List.of(
+                        new Violation("/" + index, "json", "line " + (index + 1) + " is not valid JSON: " + item.malformed())));
                 continue;
             }
             SignalParser.Parsed parsed = signals.parse(type, item.json(), source, Optional.empty());
             if (parsed instanceof SignalParser.Invalid invalid) {
                 int at = index;
                 rejected(typeTag, invalid.violations().get(0).rule());
-                answer.put("status", 422).set("errors", Problem.errors(invalid.violations().stream().map(v -> v.inItem(at)).toList()));
+                refused[index] = itemProblem(index, 422, invalid.violations().stream().map(v -> v.inItem(at)).toList());
                 continue;
             }
             SignalParser.Valid valid = (SignalParser.Valid) parsed;
-            answer.put("eventId", valid.eventId());
+            eventIds[index] = valid.eventId();
             acks.set(index, publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId));
         }
+        // Streamed rather than built as a tree: this answer is written once per event at full load.
+        StringWriter body = new StringWriter(items.size() * 64);
         boolean allAccepted = true;
-        ArrayNode results = JSON.createArrayNode();
-        for (int index = 0; index < answers.length; index++) {
-            if (acks.get(index) != null) {
+        try (JsonGenerator json = JSON.createGenerator(body)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("items");
+            for (int index = 0; index < items.size(); index++) {
+                if (refused[index] != null) {
+                    allAccepted = false;
+                    json.writeTree(refused[index]);
+                    continue;
+                }
                 Acked acked = awaitAck(acks.get(index));
                 written(typeTag, acked.error());
-                if (acked.error() == null) {
-                    answers[index].put("status", 202);
-                } else {
-                    answers[index].put("status", 503).put("detail", "not written, retry: " + acked.error().getMessage());
+                json.writeStartObject();
+                json.writeNumberField("index", index);
+                json.writeNumberField("status", acked.error() == null ? 202 : 503);
+                json.writeStringField("eventId", eventIds[index]);
+                if (acked.error() != null) {
+                    allAccepted = false;
+                    json.writeStringField("detail", "not written, retry: " + acked.error().getMessage());
                 }
+                json.writeEndObject();
             }
-            allAccepted &= answers[index].path("status").asInt() == 202;
-            results.add(answers[index]);
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to a StringWriter", e);
         }
-        ObjectNode response = JSON.createObjectNode();
-        response.set("items", results);
-        ctx.status(allAccepted ? 202 : 207).contentType("application/json").result(response.toString());
+        ctx.status(allAccepted ? 202 : 207).contentType("application/json").result(body.toString());
+    }
+
+    private static ObjectNode itemProblem(int index, int status, List<Violation> violations) {
+        ObjectNode answer = JSON.createObjectNode().put("index", index).put("status", status);
+        answer.set("errors", Problem.errors(violations));
+        return answer;
     }
 
     // --- owners --------------------------------------------------------------------------------

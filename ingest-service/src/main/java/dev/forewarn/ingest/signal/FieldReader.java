@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -136,12 +134,7 @@ final class FieldReader {
             }
             return null;
         }
-        Instant instant;
-        try {
-            instant = value.isTextual() ? OffsetDateTime.parse(value.asText()).toInstant() : null;
-        } catch (DateTimeParseException e) {
-            instant = null;
-        }
+        Instant instant = value.isTextual() ? Timestamps.parse(value.asText()) : null;
         if (instant == null) {
             fail(name, "timestamp", name + " must be an ISO-8601 timestamp with offset, e.g. 2026-03-02T09:15:00Z");
             return null;
