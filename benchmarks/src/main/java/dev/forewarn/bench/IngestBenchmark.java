@@ -60,7 +60,7 @@ public final class IngestBenchmark {
             Options options = new Options(integer(given, "batch-events", 1_000_000), integer(given, "batch-size", 500),
                     integer(given, "batch-connections", 4), integer(given, "single-events", 40_000),
                     integer(given, "single-connections", 32), integer(given, "warmup-events", 20_000),
-                    integer(given, "partitions", 6), Path.of(given.getOrDefault("dir", "target/bench-broker")));
+                    integer(given, "partitions", 6), Path.of(Optional.ofNullable(given.remove("dir")).orElse("target/bench-broker")));
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + given.keySet());
             }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.ingest.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.kafka.SignalPublisher;
+import dev.forewarn.ingest.signal.EventIds;
 import dev.forewarn.ingest.signal.OwnerParser;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.signal.SignalType;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -190,7 +190,7 @@ public final class IngestApi {
     private static String traceId(Context ctx) {
         return Optional.ofNullable(ctx.header("traceparent"))
                 .or(() -> Optional.ofNullable(ctx.header("X-Request-Id")))
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(EventIds::next);
     }
 
     // --- signals -------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -77,7 +76,7 @@ public final class SignalParser {
 
     /**
      * Parses {@code item} as a {@code type} signal from {@code source}. {@code assignedEventId} is
-     * used when the body has no eventId (the Idempotency-Key header, or a fresh UUID).
+     * used when the body has no eventId (the Idempotency-Key header, or a fresh UUIDv7).
      */
     public Parsed parse(SignalType type, JsonNode item, String source, Optional<String> assignedEventId) {
         if (item == null || !item.isObject()) {
@@ -90,7 +89,7 @@ public final class SignalParser {
                     + " printable ASCII characters");
         }
         String eventId = Optional.ofNullable(bodyEventId).or(() -> assignedEventId)
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(EventIds::next);
         String customerId = fields.requiredString("customerId", ID_LENGTH);
         Instant occurredAt = fields.timestamp("occurredAt", true, rules.clock(), rules.maxFuture(), rules.maxAge(), true);
         String productId = fields.optionalString("productId", ID_LENGTH);
