@@ -1,0 +1,406 @@
+package dev.forewarn.scoring.model;
+
+import dev.forewarn.events.ComplaintStatus;
+import dev.forewarn.events.KanoCategory;
+import dev.forewarn.events.ReturnReason;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.SignalKind;
+import dev.forewarn.events.TransitionKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The risk model of DESIGN.md, in one place and without Kafka: weights, decay, score, levels
+ * with hysteresis, the projection to CRITICAL, SLA breaches and time-driven re-evaluation.
+ *
+ * <p>Pressure {@code P} is a decayed sum of signal weights referenced at a time {@code t}: a
+ * signal of weight {@code w} at {@code te >= t} gives {@code P = P·2^(-(te-t)/H) + w, t = te}; a
+ * late one ({@code te < t}) gives {@code P = P + w·2^(-(t-te)/H)}. Both are the same sum
+ * {@code Σ w_i·2^(-(t-t_i)/H)}, so the order of signals does not matter. The sum is signed
+ * (confirmations subtract); the score reads {@code max(0, P)}, so risk is never below 0 while the
+ * sum itself stays exact and order-independent. {@code risk = 100·(1 - e^(-P/S))}.
+ *
+ * <p>Time-driven work (SLA breaches, a decaying score crossing a level's exit point) happens at
+ * its own due time, before any later signal of the entity is applied, so a replay of history
+ * gives the same scores and transitions as the live run did.
+ */
+public final class RiskModel {
+
+    /** Weights of DESIGN.md; every one configurable. */
+    public record Weights(double complaintOpenedPerSeverity, double complaintReopened, double complaintResolvedInSla,
+                          double slaBreach, double returnBase, Map<ReturnReason, Double> returnFactor,
+                          double negativePerSeverity, double improvement, double confirmation,
+                          Map<KanoCategory, Double> kanoFactor, double kanoAbsent) {
+
+        public static Weights defaults() {
+            Map<ReturnReason, Double> reasons = new EnumMap<>(ReturnReason.class);
+            reasons.put(ReturnReason.DEFECTIVE, 1.5);
+            reasons.put(ReturnReason.DAMAGED, 1.2);
+            reasons.put(ReturnReason.NOT_AS_DESCRIBED, 1.2);
+            reasons.put(ReturnReason.WRONG_ITEM, 1.0);
+            reasons.put(ReturnReason.LATE_DELIVERY, 0.8);
+            reasons.put(ReturnReason.NO_LONGER_NEEDED, 0.3);
+            reasons.put(ReturnReason.OTHER, 0.5);
+            Map<KanoCategory, Double> kano = new EnumMap<>(KanoCategory.class);
+            kano.put(KanoCategory.MUST_BE, 2.0);
+            kano.put(KanoCategory.PERFORMANCE, 1.0);
+            kano.put(KanoCategory.ATTRACTIVE, 0.5);
+            kano.put(KanoCategory.INDIFFERENT, 0.25);
+            return new Weights(10.0 / 3, 12, -4, 8, 6, Map.copyOf(reasons), 1, 1, -2, Map.copyOf(kano), 1.0);
+        }
+
+        double kano(KanoCategory category) {
+            return category == null ? kanoAbsent : kanoFactor.getOrDefault(category, kanoAbsent);
+        }
+    }
+
+    /**
+     * The model's parameters.
+     *
+     * @param halfLife       H, how fast pressure decays (14 days)
+     * @param scale          S in {@code 100·(1 - e^(-P/S))} (20)
+     * @param inflowHalfLife half-life of the inflow rate λ (2 days)
+     * @param horizon        how far ahead a projected CRITICAL is announced as PREDICTED (72 h)
+     * @param hysteresis     points below its threshold at which a level is left (5)
+     * @param topContributors how many explaining signals a score keeps (5)
+     * @param maxOpenComplaints open complaints tracked per entity (32; beyond, the one due last is dropped)
+     */
+    public record Config(Weights weights, Duration halfLife, double scale, Duration inflowHalfLife, Duration horizon,
+                         double hysteresis, int topContributors, int maxOpenComplaints) {
+
+        public static Config defaults() {
+            return new Config(Weights.defaults(), Duration.ofDays(14), 20, Duration.ofDays(2), Duration.ofHours(72), 5, 5, 32);
+        }
+    }
+
+    /** A level change or prediction, at {@code occurredAt}; {@code projectedCriticalAt} is {@link EntityState#NONE} when none. */
+    public record Transition(TransitionKind kind, RiskLevel from, RiskLevel to, double score, double previousScore,
+                             long projectedCriticalAt, String triggeringEventId, long signalOccurredAt, long occurredAt) {
+    }
+
+    private static final double[] THRESHOLDS = {0, 40, 60, 80};
+    private static final double LN2 = Math.log(2);
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+
+    private final Config config;
+    private final double halfLifeMs;
+    private final double inflowHalfLifeMs;
+    private final double criticalPressure;
+
+    public RiskModel(Config config) {
+        this.config = config;
+        this.halfLifeMs = config.halfLife().toMillis();
+        this.inflowHalfLifeMs = config.inflowHalfLife().toMillis();
+        this.criticalPressure = pressureForRisk(THRESHOLDS[RiskLevel.CRITICAL.ordinal()]);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    // --- the math ------------------------------------------------------------------------------
+
+    /** Risk 0..100 from pressure. */
+    public double risk(double pressure) {
+        return Math.min(100, Math.max(0, 100 * (1 - Math.exp(-Math.max(0, pressure) / config.scale()))));
+    }
+
+    /** The pressure at which risk reaches {@code risk}. */
+    double pressureForRisk(double risk) {
+        return -config.scale() * Math.log(1 - risk / 100);
+    }
+
+    /** {@code value} referenced at {@code from}, seen at {@code to}. */
+    static double decay(double value, long from, long to, double halfLifeMs) {
+        return from == EntityState.NONE || to == from ? value : value * Math.pow(2, -(to - from) / halfLifeMs);
+    }
+
+    /** The entity's pressure at {@code at}. */
+    public double pressureAt(EntityState s, long at) {
+        return decay(s.pressure, s.pressureAt, at, halfLifeMs);
+    }
+
+    /** The inflow rate λ at {@code at}, in weight per day. */
+    public double inflowPerDay(EntityState s, long at) {
+        return decay(s.inflow, s.inflowAt, at, inflowHalfLifeMs) * LN2 / (inflowHalfLifeMs / DAY_MS);
+    }
+
+    public double score(EntityState s, long at) {
+        return risk(pressureAt(s, at));
+    }
+
+    /** The level for {@code risk} coming from {@code current}: up at a threshold, down only {@code hysteresis} below it. */
+    public RiskLevel level(RiskLevel current, double risk) {
+        RiskLevel plain = RiskLevel.OK;
+        for (RiskLevel candidate : RiskLevel.values()) {
+            if (risk >= THRESHOLDS[candidate.ordinal()]) {
+                plain = candidate;
+            }
+        }
+        if (plain.ordinal() >= current.ordinal()) {
+            return plain;
+        }
+        for (int l = current.ordinal(); l > plain.ordinal(); l--) {
+            if (risk >= THRESHOLDS[l] - config.hysteresis()) {
+                return RiskLevel.values()[l];
+            }
+        }
+        return plain;
+    }
+
+    /**
+     * When the score reaches CRITICAL if inflow keeps its pace:
+     * {@code P(τ) = P·e^(-kτ) + (λ/k)(1 - e^(-kτ))}, {@code k = ln2/H}, solved for {@code P(τ) = P_critical}.
+     * Returns {@code at} when already critical, {@link EntityState#NONE} when it never gets there.
+     */
+    public long projectCritical(EntityState s, long at) {
+        double p = Math.max(0, pressureAt(s, at));
+        if (p >= criticalPressure) {
+            return at;
+        }
+        double k = LN2 / (halfLifeMs / DAY_MS);
+        double asymptote = inflowPerDay(s, at) / k;
+        if (asymptote <= criticalPressure) {
+            return EntityState.NONE;
+        }
+        double days = Math.log((asymptote - p) / (asymptote - criticalPressure)) / k;
+        return at + (long) Math.ceil(days * DAY_MS);
+    }
+
+    /** The weight of a signal (before any SLA breach, which is time-driven). */
+    public double weight(Signal signal, EntityState.OpenComplaint tracked) {
+        Weights w = config.weights();
+        double kano = w.kano(signal.kano());
+        return kano * switch (signal.kind()) {
+            case REPORT -> switch (signal.feedbackType()) {
+                case NEGATIVE -> w.negativePerSeverity() * signal.severity();
+                case IMPROVEMENT -> w.improvement();
+                case CONFIRMATION -> w.confirmation();
+            };
+            case RETURN -> w.returnBase() * w.returnFactor().getOrDefault(signal.returnReason(), 1.0);
+            case COMPLAINT -> switch (signal.complaintStatus()) {
+                case OPENED -> w.complaintOpenedPerSeverity() * signal.severity();
+                case REOPENED -> w.complaintReopened();
+                case ACKNOWLEDGED -> 0;
+                case RESOLVED -> tracked != null && (tracked.slaDueAt == EntityState.NONE || signal.occurredAt() <= tracked.slaDueAt)
+                        ? w.complaintResolvedInSla() : 0;
+            };
+            case SLA_BREACH -> w.slaBreach();
+        };
+    }
+
+    // --- updates -------------------------------------------------------------------------------
+
+    /** Adds weight {@code w} at {@code te}, exactly and order-independently (see the class comment). */
+    private void add(EntityState s, double w, long te) {
+        add(s, w, te, w > 0 ? w : 0);
+    }
+
+    /** Adds {@code w} to the pressure and {@code inflow} to the inflow sum, both at {@code te}. */
+    private void add(EntityState s, double w, long te, double inflow) {
+        if (s.pressureAt == EntityState.NONE || te >= s.pressureAt) {
+            s.pressure = decay(s.pressure, s.pressureAt, te, halfLifeMs) + w;
+            s.pressureAt = te;
+        } else {
+            s.pressure += decay(w, te, s.pressureAt, halfLifeMs);
+        }
+        if (inflow != 0) {
+            if (s.inflowAt == EntityState.NONE || te >= s.inflowAt) {
+                s.inflow = decay(s.inflow, s.inflowAt, te, inflowHalfLifeMs) + inflow;
+                s.inflowAt = te;
+            } else {
+                s.inflow += decay(inflow, te, s.inflowAt, inflowHalfLifeMs);
+            }
+        }
+    }
+
+    /**
+     * Applies one signal: first the entity's time-driven work due up to the signal's time, then the
+     * signal. Returns the transitions in the order they happened.
+     */
+    public List<Transition> apply(EntityState s, Signal signal) {
+        List<Transition> transitions = new ArrayList<>(advance(s, signal.occurredAt()));
+        EntityState.OpenComplaint tracked = signal.kind() == SignalKind.COMPLAINT ? find(s, signal.complaintId()) : null;
+        double w = weight(signal, tracked);
+        switch (signal.kind()) {
+            case REPORT -> {
+                switch (signal.feedbackType()) {
+                    case NEGATIVE -> s.negativeReports++;
+                    case IMPROVEMENT -> s.improvementReports++;
+                    case CONFIRMATION -> s.confirmationReports++;
+                }
+            }
+            case RETURN -> s.returns++;
+            case COMPLAINT -> complaint(s, signal, tracked);
+            case SLA_BREACH -> throw new IllegalArgumentException("SLA breaches are derived, not received");
+        }
+        if (w != 0) {
+            add(s, w, signal.occurredAt());
+            remember(s, new EntityState.Contributor(signal.eventId(), signal.kind(), signal.productId(), signal.occurredAt(), w));
+        }
+        s.lastSignalAt = Math.max(s.lastSignalAt, signal.occurredAt());
+        evaluate(s, Math.max(s.evaluatedAt, signal.occurredAt()), signal, transitions);
+        return transitions;
+    }
+
+    private void complaint(EntityState s, Signal signal, EntityState.OpenComplaint tracked) {
+        long due = signal.slaDueAt() == null ? EntityState.NONE : signal.slaDueAt();
+        double kano = config.weights().kano(signal.kano());
+        switch (signal.complaintStatus()) {
+            case OPENED, REOPENED -> {
+                s.complaints += signal.complaintStatus() == ComplaintStatus.OPENED ? 1 : 0;
+                if (tracked == null) {
+                    track(s, new EntityState.OpenComplaint(signal.complaintId(), due, kano, false, signal.productId()));
+                } else if (due != EntityState.NONE) {
+                    tracked.slaDueAt = due;
+                }
+            }
+            case ACKNOWLEDGED -> {
+                if (tracked == null) {
+                    track(s, new EntityState.OpenComplaint(signal.complaintId(), due, kano, false, signal.productId()));
+                } else if (due != EntityState.NONE) {
+                    tracked.slaDueAt = due;
+                }
+            }
+            case RESOLVED -> {
+                if (tracked != null) {
+                    s.openComplaints.remove(tracked);
+                    if (!tracked.breached && tracked.slaDueAt != EntityState.NONE && signal.occurredAt() > tracked.slaDueAt) {
+                        // Still open at its due time; observed time had not got there yet (the opening arrived late).
+                        breach(s, tracked);
+                    }
+                    if (tracked.breached && tracked.slaDueAt != EntityState.NONE && signal.occurredAt() <= tracked.slaDueAt) {
+                        // Resolved in time, but the breach was counted first (its resolution arrived late): take it back.
+                        double breach = config.weights().slaBreach() * tracked.kanoFactor;
+                        add(s, -breach, tracked.slaDueAt, -breach);
+                        s.breachedSlas--;
+                        s.top.removeIf(c -> c.kind() == SignalKind.SLA_BREACH && c.eventId().equals(breachId(tracked)));
+                    }
+                }
+            }
+        }
+    }
+
+    private static EntityState.OpenComplaint find(EntityState s, String complaintId) {
+        for (EntityState.OpenComplaint open : s.openComplaints) {
+            if (open.complaintId.equals(complaintId)) {
+                return open;
+            }
+        }
+        return null;
+    }
+
+    private void track(EntityState s, EntityState.OpenComplaint complaint) {
+        s.openComplaints.add(complaint);
+        if (s.openComplaints.size() > config.maxOpenComplaints()) {
+            // Keep the ones whose SLA runs out first; those without an SLA go first.
+            s.openComplaints.sort(Comparator.comparingLong((EntityState.OpenComplaint c) ->
+                    c.slaDueAt == EntityState.NONE ? Long.MAX_VALUE : c.slaDueAt).thenComparing(c -> c.complaintId));
+            s.openComplaints.remove(s.openComplaints.size() - 1);
+        }
+    }
+
+    private static String breachId(EntityState.OpenComplaint complaint) {
+        return complaint.complaintId + "#sla";
+    }
+
+    /**
+     * Keeps the strongest contributors. They are ranked by {@code |w|·2^(te/H)} (in logs), which is
+     * their order at any common time, so the kept set does not depend on arrival order.
+     */
+    private void remember(EntityState s, EntityState.Contributor contributor) {
+        s.top.add(contributor);
+        s.top.sort(Comparator.comparingDouble(this::rank).reversed().thenComparing(EntityState.Contributor::eventId));
+        while (s.top.size() > config.topContributors()) {
+            s.top.remove(s.top.size() - 1);
+        }
+    }
+
+    private double rank(EntityState.Contributor c) {
+        return Math.log(Math.abs(c.weight())) + c.occurredAt() * LN2 / halfLifeMs;
+    }
+
+    /** The next time something is due for the entity without new signals, or {@link EntityState#NONE}. */
+    public long nextDue(EntityState s) {
+        long next = Long.MAX_VALUE;
+        for (EntityState.OpenComplaint open : s.openComplaints) {
+            if (!open.breached && open.slaDueAt != EntityState.NONE) {
+                next = Math.min(next, Math.max(open.slaDueAt, s.evaluatedAt));
+            }
+        }
+        long crossing = exitCrossing(s);
+        if (crossing != EntityState.NONE) {
+            next = Math.min(next, crossing);
+        }
+        return next == Long.MAX_VALUE ? EntityState.NONE : next;
+    }
+
+    /** When the decaying pressure falls below the current level's exit point (1 ms after, so the level is left). */
+    private long exitCrossing(EntityState s) {
+        if (s.level == RiskLevel.OK || s.pressureAt == EntityState.NONE) {
+            return EntityState.NONE;
+        }
+        double exit = pressureForRisk(THRESHOLDS[s.level.ordinal()] - config.hysteresis());
+        if (s.pressure <= exit) {
+            return Math.max(s.evaluatedAt, s.pressureAt) + 1;
+        }
+        long crossing = s.pressureAt + (long) Math.ceil(halfLifeMs * Math.log(s.pressure / exit) / LN2) + 1;
+        return Math.max(crossing, s.evaluatedAt + 1);
+    }
+
+    /** Does the entity's time-driven work due up to {@code until}, in time order. */
+    public List<Transition> advance(EntityState s, long until) {
+        List<Transition> transitions = new ArrayList<>();
+        for (int guard = 0; guard < 64 + config.maxOpenComplaints(); guard++) {
+            long due = nextDue(s);
+            if (due == EntityState.NONE || due > until) {
+                break;
+            }
+            for (EntityState.OpenComplaint open : s.openComplaints) {
+                if (!open.breached && open.slaDueAt != EntityState.NONE && open.slaDueAt <= due) {
+                    breach(s, open);
+                }
+            }
+            evaluate(s, due, null, transitions);
+        }
+        return transitions;
+    }
+
+    /** The complaint was still open at its due time: its breach adds weight at that time. */
+    private void breach(EntityState s, EntityState.OpenComplaint open) {
+        open.breached = true;
+        s.breachedSlas++;
+        double w = config.weights().slaBreach() * open.kanoFactor;
+        add(s, w, open.slaDueAt);
+        remember(s, new EntityState.Contributor(breachId(open), SignalKind.SLA_BREACH, open.productId, open.slaDueAt, w));
+    }
+
+    /** Re-reads the level and the projection at {@code at} and records the transitions. */
+    private void evaluate(EntityState s, long at, Signal trigger, List<Transition> transitions) {
+        s.evaluatedAt = Math.max(s.evaluatedAt, at);
+        double score = score(s, at);
+        RiskLevel previous = s.level;
+        RiskLevel next = level(previous, score);
+        String eventId = trigger == null ? null : trigger.eventId();
+        long signalAt = trigger == null ? EntityState.NONE : trigger.occurredAt();
+        if (next != previous) {
+            TransitionKind kind = next.ordinal() > previous.ordinal() ? TransitionKind.ESCALATED
+                    : next == RiskLevel.OK ? TransitionKind.RESOLVED : TransitionKind.DEESCALATED;
+            transitions.add(new Transition(kind, previous, next, score, s.lastScore, EntityState.NONE, eventId, signalAt, at));
+            s.level = next;
+            s.predicted = false;
+        }
+        long projected = next == RiskLevel.CRITICAL ? EntityState.NONE : projectCritical(s, at);
+        boolean withinHorizon = projected != EntityState.NONE && projected - at <= config.horizon().toMillis();
+        if (withinHorizon && !s.predicted) {
+            transitions.add(new Transition(TransitionKind.PREDICTED, next, RiskLevel.CRITICAL, score, s.lastScore, projected,
+                    eventId, signalAt, at));
+        }
+        s.predicted = withinHorizon;
+        s.lastScore = score;
+    }
+}
