@@ -1,0 +1,82 @@
+package dev.forewarn.scoring;
+
+import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.service.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * scoring-streams settings, read once from the environment.
+ *
+ * @param applicationId           {@code SCORING_APPLICATION_ID}, default {@code forewarn-scoring}
+ * @param registryUrl             {@code SCHEMA_REGISTRY_URL}, default http://localhost:8081
+ * @param port                    {@code SCORING_PORT}, default 8082 (health, metrics, queries)
+ * @param stateDir                {@code SCORING_STATE_DIR}, default {@code <tmp>/forewarn-scoring}
+ * @param processingGuarantee     {@code SCORING_PROCESSING_GUARANTEE}, default {@code exactly_once_v2}
+ * @param dedupRetention          {@code SCORING_DEDUP_RETENTION}, default 7d
+ * @param idleAfter               {@code SCORING_IDLE_AFTER}, default 30s: observed time follows the wall clock after this long without input
+ * @param streamTimeInterval      {@code SCORING_STREAM_TIME_INTERVAL}, default 1m of stream time between time-driven passes
+ * @param wallClockInterval       {@code SCORING_WALL_CLOCK_INTERVAL}, default 5s between idle checks
+ * @param maxTimersPerPunctuation {@code SCORING_MAX_TIMERS_PER_PASS}, default 10000
+ * @param model                   {@code SCORING_HALF_LIFE} (14d), {@code SCORING_SCALE} (20), {@code SCORING_INFLOW_HALF_LIFE} (2d),
+ *                                {@code SCORING_HORIZON} (72h), {@code SCORING_HYSTERESIS} (5); weights as in DESIGN.md
+ * @param kafkaProperties         {@code KAFKA_*} pass-through (Streams, producer and consumer properties)
+ */
+public record ScoringConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
+                            Duration dedupRetention, Duration idleAfter, Duration streamTimeInterval, Duration wallClockInterval,
+                            int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties) {
+
+    public static final String REPORTS = "customer.reports";
+    public static final String COMPLAINTS = "customer.complaints";
+    public static final String RETURNS = "customer.returns";
+    public static final String SCORES = "risk.scores";
+    public static final String TRANSITIONS = "risk.transitions";
+
+    public ScoringConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Defaults, for tests and benchmarks. */
+    public static ScoringConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties) {
+        return new ScoringConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", Duration.ofDays(7),
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5), 10_000, RiskModel.Config.defaults(),
+                kafkaProperties);
+    }
+
+    public ScoringConfig withProcessingGuarantee(String guarantee) {
+        return new ScoringConfig(applicationId, registryUrl, port, stateDir, guarantee, dedupRetention, idleAfter,
+                streamTimeInterval, wallClockInterval, maxTimersPerPunctuation, model, kafkaProperties);
+    }
+
+    public ScoringConfig withIdleAfter(Duration idle, Duration wallClockCheck) {
+        return new ScoringConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, dedupRetention, idle,
+                streamTimeInterval, wallClockCheck, maxTimersPerPunctuation, model, kafkaProperties);
+    }
+
+    public static ScoringConfig fromEnv(Env env) {
+        Map<String, Object> kafka = new HashMap<>(env.kafkaProperties());
+        kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
+        RiskModel.Config defaults = RiskModel.Config.defaults();
+        RiskModel.Config model = new RiskModel.Config(defaults.weights(),
+                env.duration("SCORING_HALF_LIFE", defaults.halfLife()),
+                env.integer("SCORING_SCALE", (int) defaults.scale(), 1, 10_000),
+                env.duration("SCORING_INFLOW_HALF_LIFE", defaults.inflowHalfLife()),
+                env.duration("SCORING_HORIZON", defaults.horizon()),
+                env.integer("SCORING_HYSTERESIS", (int) defaults.hysteresis(), 0, 20),
+                defaults.topContributors(), defaults.maxOpenComplaints());
+        return new ScoringConfig(
+                env.string("SCORING_APPLICATION_ID", "forewarn-scoring"),
+                env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.integer("SCORING_PORT", 8082, 0, 65535),
+                Path.of(env.string("SCORING_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "forewarn-scoring").toString())),
+                env.string("SCORING_PROCESSING_GUARANTEE", "exactly_once_v2"),
+                env.duration("SCORING_DEDUP_RETENTION", Duration.ofDays(7)),
+                env.duration("SCORING_IDLE_AFTER", Duration.ofSeconds(30)),
+                env.duration("SCORING_STREAM_TIME_INTERVAL", Duration.ofMinutes(1)),
+                env.duration("SCORING_WALL_CLOCK_INTERVAL", Duration.ofSeconds(5)),
+                env.integer("SCORING_MAX_TIMERS_PER_PASS", 10_000, 1, 10_000_000),
+                model, kafka);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.forewarn.scoring;
+
+import dev.forewarn.events.EntityType;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.SignalKind;
+import dev.forewarn.events.TransitionKind;
+import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.scoring.score.ScoringMetrics;
+import dev.forewarn.service.Env;
+import dev.forewarn.service.HttpServers;
+import dev.forewarn.service.Lifecycle;
+import dev.forewarn.service.Metrics;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * scoring-streams: runs {@link ScoringTopology} with health, readiness (the Streams state) and
+ * metrics over HTTP.
+ *
+ * <p>Uncaught exceptions: the failed stream thread is replaced up to 3 times (a transient fault
+ * such as a lost broker connection); after that the client shuts down and the process exits with
+ * status 1, so an orchestrator restarts it and the failure is never silent. Poison pills never get
+ * here: the intake sends them to the DLQ.
+ */
+public final class ScoringService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
+    static final int MAX_THREAD_REPLACEMENTS = 3;
+
+    private final KafkaStreams streams;
+    private final Javalin http;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private ScoringService(KafkaStreams streams, Javalin http, KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.http = http;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    /** The Streams properties of the production run (tests use the same). */
+    public static Properties streamsProperties(ScoringConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.StringSerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        props.putAll(config.kafkaProperties());
+        return props;
+    }
+
+    public static ScoringService start(ScoringConfig config) {
+        AvroSchemas.trustGeneratedClasses();
+        PrometheusMeterRegistry registry = Metrics.prometheus("scoring-streams");
+        KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, micrometer(registry)), streamsProperties(config));
+        AtomicInteger replacements = new AtomicInteger();
+        streams.setUncaughtExceptionHandler(error -> {
+            if (replacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
+                LOG.error("stream thread failed; replacing it ({} of {})", replacements.get(), MAX_THREAD_REPLACEMENTS, error);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            LOG.error("stream thread failed again; shutting down so the process exits and is restarted", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((next, previous) -> {
+            LOG.info("Kafka Streams {} -> {}", previous, next);
+            if (next == KafkaStreams.State.ERROR) {
+                LOG.error("Kafka Streams is in ERROR; exiting with status 1");
+                new Thread(() -> System.exit(1), "scoring-exit").start();
+            }
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.start();
+        Javalin http;
+        try {
+            http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
+                    () -> streams.state() == KafkaStreams.State.RUNNING, registry, routes -> {
+                    });
+        } catch (RuntimeException e) {
+            streams.close(Duration.ofSeconds(30));
+            throw e;
+        }
+        LOG.info("scoring-streams {} started; HTTP on port {}", config.applicationId(), http.port());
+        return new ScoringService(streams, http, streamsMetrics);
+    }
+
+    /** The topology's metrics as Micrometer meters. */
+    static ScoringMetrics micrometer(MeterRegistry registry) {
+        return new ScoringMetrics() {
+            @Override
+            public void scored(EntityType entity, SignalKind kind, long eventLagMs) {
+                Counter.builder("forewarn.scoring.signals").tag("entity", entity.name()).tag("kind", kind.name())
+                        .register(registry).increment();
+                if (entity == EntityType.CUSTOMER) {
+                    Timer.builder("forewarn.scoring.event.lag").description("now minus occurredAt when scored")
+                            .publishPercentileHistogram().register(registry).record(Duration.ofMillis(Math.max(0, eventLagMs)));
+                }
+            }
+
+            @Override
+            public void duplicate() {
+                Counter.builder("forewarn.scoring.duplicates").register(registry).increment();
+            }
+
+            @Override
+            public void transition(EntityType entity, TransitionKind kind, RiskLevel to) {
+                Counter.builder("forewarn.scoring.transitions").tag("entity", entity.name()).tag("kind", kind.name())
+                        .tag("level", to.name()).register(registry).increment();
+            }
+
+            @Override
+            public void score(EntityType entity, double score) {
+                DistributionSummary.builder("forewarn.scoring.score").tag("entity", entity.name())
+                        .serviceLevelObjectives(20, 40, 60, 80, 100).register(registry).record(score);
+            }
+
+            @Override
+            public void rejected(String sourceTopic, String reason) {
+                Counter.builder("forewarn.scoring.dlq").tag("topic", sourceTopic).tag("reason", reason)
+                        .register(registry).increment();
+            }
+        };
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Stops HTTP, then closes Streams (commits, flushes state), waiting up to 60 s. */
+    @Override
+    public void close() {
+        http.stop();
+        streams.close(Duration.ofSeconds(60));
+        streamsMetrics.close();
+        LOG.info("scoring-streams stopped");
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Lifecycle.runUntilShutdown("scoring-streams", start(ScoringConfig.fromEnv(Env.system())));
+    }
+}

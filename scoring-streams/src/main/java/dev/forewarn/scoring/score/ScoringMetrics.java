@@ -1,0 +1,28 @@
+package dev.forewarn.scoring.score;
+
+import dev.forewarn.events.EntityType;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.SignalKind;
+import dev.forewarn.events.TransitionKind;
+
+/** What the topology reports as it runs; the service binds it to Micrometer, tests may ignore it. */
+public interface ScoringMetrics {
+
+    ScoringMetrics NONE = new ScoringMetrics() {
+    };
+
+    default void scored(EntityType entity, SignalKind kind, long eventLagMs) {
+    }
+
+    default void duplicate() {
+    }
+
+    default void transition(EntityType entity, TransitionKind kind, RiskLevel to) {
+    }
+
+    default void score(EntityType entity, double score) {
+    }
+
+    default void rejected(String sourceTopic, String reason) {
+    }
+}
