@@ -59,6 +59,8 @@ public final class ScoringService implements AutoCloseable {
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        // A signal is never skipped: a partition without committed offsets is read from its start.
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         props.putAll(config.kafkaProperties());
         return props;
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -78,7 +79,8 @@ public final class ScoringTopology {
         for (String topic : List.of(ScoringConfig.REPORTS, ScoringConfig.COMPLAINTS, ScoringConfig.RETURNS)) {
             Serde<? extends SpecificRecord> values = specific(sources.get(topic), registry, serdeConfig);
             KStream<String, Intake> intake = builder
-                    .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + topic))
+                    .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                            .withOffsetResetPolicy(AutoOffsetReset.earliest()).withName("source-" + topic))
                     .process(() -> new SignalIntake(values.deserializer(), reason -> metrics.rejected(topic, reason)),
                             Named.as("intake-" + topic));
             intake.filter((key, value) -> value instanceof Intake.Rejected, Named.as("rejected-" + topic))

@@ -77,7 +77,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
     }
 
     /** The signal, or null with the problems found. */
-    static Signal toSignal(SpecificRecord value, List<String> problems) {
+    public static Signal toSignal(SpecificRecord value, List<String> problems) {
         if (value instanceof CustomerReport r) {
             check(problems, r.getEventId(), r.getCustomerId());
             severity(problems, r.getSeverity());
