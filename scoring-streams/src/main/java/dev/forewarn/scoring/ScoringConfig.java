@@ -23,10 +23,12 @@ import java.util.Map;
  * @param model                   {@code SCORING_HALF_LIFE} (14d), {@code SCORING_SCALE} (20), {@code SCORING_INFLOW_HALF_LIFE} (2d),
  *                                {@code SCORING_HORIZON} (72h), {@code SCORING_HYSTERESIS} (5); weights as in DESIGN.md
  * @param kafkaProperties         {@code KAFKA_*} pass-through (Streams, producer and consumer properties)
+ * @param advertisedHost          {@code SCORING_ADVERTISED_HOST}, default {@code localhost}: how other instances reach this one's HTTP port
  */
 public record ScoringConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
                             Duration dedupRetention, Duration idleAfter, Duration streamTimeInterval, Duration wallClockInterval,
-                            int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties) {
+                            int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties,
+                            String advertisedHost) {
 
     public static final String REPORTS = "customer.reports";
     public static final String COMPLAINTS = "customer.complaints";
@@ -42,17 +44,17 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
     public static ScoringConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties) {
         return new ScoringConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", Duration.ofDays(7),
                 Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5), 10_000, RiskModel.Config.defaults(),
-                kafkaProperties);
+                kafkaProperties, "localhost");
     }
 
     public ScoringConfig withProcessingGuarantee(String guarantee) {
         return new ScoringConfig(applicationId, registryUrl, port, stateDir, guarantee, dedupRetention, idleAfter,
-                streamTimeInterval, wallClockInterval, maxTimersPerPunctuation, model, kafkaProperties);
+                streamTimeInterval, wallClockInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
     }
 
     public ScoringConfig withIdleAfter(Duration idle, Duration wallClockCheck) {
         return new ScoringConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, dedupRetention, idle,
-                streamTimeInterval, wallClockCheck, maxTimersPerPunctuation, model, kafkaProperties);
+                streamTimeInterval, wallClockCheck, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
     }
 
     public static ScoringConfig fromEnv(Env env) {
@@ -77,6 +79,6 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
                 env.duration("SCORING_STREAM_TIME_INTERVAL", Duration.ofMinutes(1)),
                 env.duration("SCORING_WALL_CLOCK_INTERVAL", Duration.ofSeconds(5)),
                 env.integer("SCORING_MAX_TIMERS_PER_PASS", 10_000, 1, 10_000_000),
-                model, kafka);
+                model, kafka, env.string("SCORING_ADVERTISED_HOST", "localhost"));
     }
 }

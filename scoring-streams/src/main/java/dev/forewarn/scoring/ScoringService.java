@@ -5,6 +5,8 @@ import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.events.TransitionKind;
 import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.query.RiskQueries;
 import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
@@ -19,10 +21,13 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +73,31 @@ public final class ScoringService implements AutoCloseable {
     public static ScoringService start(ScoringConfig config) {
         AvroSchemas.trustGeneratedClasses();
         PrometheusMeterRegistry registry = Metrics.prometheus("scoring-streams");
-        KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, micrometer(registry)), streamsProperties(config));
+        // HTTP first: its port is this instance's application.server for interactive queries.
+        AtomicReference<KafkaStreams> running = new AtomicReference<>();
+        AtomicReference<HostInfo> self = new AtomicReference<>();
+        RiskModel model = new RiskModel(config.model());
+        Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
+                () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING, registry,
+                routes -> {
+                    routes.get("/openapi.json", ctx -> {
+                        try (var in = ScoringService.class.getResourceAsStream("/openapi.json")) {
+                            ctx.contentType("application/json").result(in.readAllBytes());
+                        }
+                    });
+                    new RiskQueries(running::get, self::get, model, Clock.systemUTC()).routes(routes);
+                });
+        HostInfo host = new HostInfo(config.advertisedHost(), http.port());
+        self.set(host);
+        Properties props = streamsProperties(config);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host.host() + ":" + host.port());
+        KafkaStreams streams;
+        try {
+            streams = new KafkaStreams(ScoringTopology.build(config, micrometer(registry)), props);
+        } catch (RuntimeException e) {
+            http.stop();
+            throw e;
+        }
         AtomicInteger replacements = new AtomicInteger();
         streams.setUncaughtExceptionHandler(error -> {
             if (replacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
@@ -87,17 +116,9 @@ public final class ScoringService implements AutoCloseable {
         });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        running.set(streams);
         streams.start();
-        Javalin http;
-        try {
-            http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
-                    () -> streams.state() == KafkaStreams.State.RUNNING, registry, routes -> {
-                    });
-        } catch (RuntimeException e) {
-            streams.close(Duration.ofSeconds(30));
-            throw e;
-        }
-        LOG.info("scoring-streams {} started; HTTP on port {}", config.applicationId(), http.port());
+        LOG.info("scoring-streams {} started; HTTP and queries on {}:{}", config.applicationId(), host.host(), host.port());
         return new ScoringService(streams, http, streamsMetrics);
     }
 
