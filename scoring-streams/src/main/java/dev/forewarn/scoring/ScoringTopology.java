@@ -66,8 +66,10 @@ public final class ScoringTopology {
                 Serdes.String(), Serdes.Long()));
         for (String[] names : List.of(new String[]{CUSTOMER_STATE, CUSTOMER_TIMERS}, new String[]{PRODUCT_STATE, PRODUCT_TIMERS})) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names[0]), Serdes.String(),
-                    new EntityStateSerde()));
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names[1]), Serdes.Bytes(),
+                    new EntityStateSerde()).withCachingEnabled());
+            // The timer index is a queue (entries deleted from the front as time passes): in RocksDB every range scan
+            // would wade through the tombstones of past timers. In memory (changelogged) it is one small entry per entity.
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names[1]), Serdes.Bytes(),
                     Serdes.String()));
         }
 
