@@ -67,6 +67,7 @@ class IngestServiceIT {
             assertThat(r.value().getSource()).isEqualTo("crm");
             assertThat(r.value().getSeverity()).isEqualTo(4);
             assertThat(r.offset()).isEqualTo(answer.path("offset").asLong());
+            assertThat(r.timestamp()).as("the record timestamp is the event time").isEqualTo(r.value().getOccurredAt().toEpochMilli());
             assertThat(header(r, SignalPublisher.SOURCE_HEADER)).isEqualTo("crm");
             assertThat(header(r, SignalPublisher.TRACE_HEADER)).isEqualTo("trace-42");
         });

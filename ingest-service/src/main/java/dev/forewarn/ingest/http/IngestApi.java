@@ -236,7 +236,8 @@ public final class IngestApi {
             return;
         }
         SignalParser.Valid valid = (SignalParser.Valid) parsed;
-        Acked acked = awaitAck(publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId));
+        Acked acked = awaitAck(publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(),
+                valid.occurredAt().toEpochMilli(), source, traceId));
         written(typeTag, acked.error());
         if (acked.error() != null) {
             unavailable(ctx, acked.error());
@@ -358,7 +359,8 @@ public final class IngestApi {
             }
             SignalParser.Valid valid = (SignalParser.Valid) parsed;
             eventIds[index] = valid.eventId();
-            acks.set(index, publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(), source, traceId));
+            acks.set(index, publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(),
+                    valid.occurredAt().toEpochMilli(), source, traceId));
         }
         // Streamed rather than built as a tree: this answer is written once per event at full load.
         StringWriter body = new StringWriter(items.size() * 64);
@@ -435,7 +437,7 @@ public final class IngestApi {
     private void writeOwner(Context ctx, String key, SpecificRecordBase assignment, String source) {
         String traceId = traceId(ctx);
         ctx.header(SignalPublisher.TRACE_HEADER, traceId);
-        Acked acked = awaitAck(publish(OWNERS_TOPIC, key, assignment, source, traceId));
+        Acked acked = awaitAck(publish(OWNERS_TOPIC, key, assignment, null, source, traceId));
         written("owner", acked.error());
         if (acked.error() != null) {
             unavailable(ctx, acked.error());
@@ -470,12 +472,12 @@ public final class IngestApi {
     }
 
     /** Fails fast while Kafka is unreachable instead of queueing records that would time out. */
-    private CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, String source,
+    private CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, Long timestamp, String source,
                                                       String traceId) {
         if (!kafkaReachable.getAsBoolean()) {
             return CompletableFuture.failedFuture(KAFKA_UNREACHABLE);
         }
-        return publisher.publish(topic, key, value, source, traceId);
+        return publisher.publish(topic, key, value, timestamp, source, traceId);
     }
 
     private void rejected(String type, String reason) {

@@ -53,13 +53,14 @@ public final class SignalPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends one record ({@code value} null writes a tombstone); the future completes when Kafka
+     * Sends one record ({@code value} null writes a tombstone) with {@code timestamp} (the signal's
+     * event time, so consumers' stream time is event time; null: now); the future completes when Kafka
      * acknowledged it, or fails with the reason.
      */
-    public CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, String source,
-                                                     String traceId) {
+    public CompletableFuture<RecordMetadata> publish(String topic, String key, SpecificRecordBase value, Long timestamp,
+                                                     String source, String traceId) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-        ProducerRecord<String, SpecificRecordBase> record = new ProducerRecord<>(topic, key, value);
+        ProducerRecord<String, SpecificRecordBase> record = new ProducerRecord<>(topic, null, timestamp, key, value);
         record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         record.headers().add(TRACE_HEADER, traceId.getBytes(StandardCharsets.UTF_8));
         try {

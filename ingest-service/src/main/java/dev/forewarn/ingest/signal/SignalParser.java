@@ -46,7 +46,8 @@ public final class SignalParser {
     }
 
     /** A valid signal: the record to write and its key. */
-    public record Valid(SpecificRecord record, String eventId, String customerId) implements Parsed {
+    /** A valid signal: the record, its key and its event time (the Kafka record's timestamp). */
+    public record Valid(SpecificRecord record, String eventId, String customerId, Instant occurredAt) implements Parsed {
     }
 
     /** Every rule the item broke. */
@@ -107,7 +108,7 @@ public final class SignalParser {
         if (!fields.violations().isEmpty()) {
             return new Invalid(List.copyOf(fields.violations()));
         }
-        return new Valid(build.get(), eventId, customerId);
+        return new Valid(build.get(), eventId, customerId, occurredAt);
     }
 
     private static boolean isHeaderKey(String key) {
