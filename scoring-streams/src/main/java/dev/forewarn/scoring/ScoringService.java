@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,11 +49,14 @@ public final class ScoringService implements AutoCloseable {
     private final KafkaStreams streams;
     private final Javalin http;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** Counted down when Kafka Streams reaches ERROR (after the uncaught-exception policy gave up). */
+    private final CountDownLatch failed;
 
-    private ScoringService(KafkaStreams streams, Javalin http, KafkaStreamsMetrics streamsMetrics) {
+    private ScoringService(KafkaStreams streams, Javalin http, KafkaStreamsMetrics streamsMetrics, CountDownLatch failed) {
         this.streams = streams;
         this.http = http;
         this.streamsMetrics = streamsMetrics;
+        this.failed = failed;
     }
 
     /** The Streams properties of the production run (tests use the same). */
@@ -110,11 +114,11 @@ public final class ScoringService implements AutoCloseable {
             LOG.error("stream thread failed again; shutting down so the process exits and is restarted", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        CountDownLatch failed = new CountDownLatch(1);
         streams.setStateListener((next, previous) -> {
             LOG.info("Kafka Streams {} -> {}", previous, next);
             if (next == KafkaStreams.State.ERROR) {
-                LOG.error("Kafka Streams is in ERROR; exiting with status 1");
-                new Thread(() -> System.exit(1), "scoring-exit").start();
+                failed.countDown();
             }
         });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -122,7 +126,7 @@ public final class ScoringService implements AutoCloseable {
         running.set(streams);
         streams.start();
         LOG.info("scoring-streams {} started; HTTP and queries on {}:{}", config.applicationId(), host.host(), host.port());
-        return new ScoringService(streams, http, streamsMetrics);
+        return new ScoringService(streams, http, streamsMetrics, failed);
     }
 
     /** The topology's metrics as Micrometer meters. */
@@ -181,6 +185,18 @@ public final class ScoringService implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Lifecycle.runUntilShutdown("scoring-streams", start(ScoringConfig.fromEnv(Env.system())));
+        ScoringService service = start(ScoringConfig.fromEnv(Env.system()));
+        Thread watcher = new Thread(() -> {
+            try {
+                service.failed.await();
+                LOG.error("Kafka Streams is in ERROR; exiting with status 1 so the process is restarted");
+                System.exit(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "scoring-failure-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        Lifecycle.runUntilShutdown("scoring-streams", service);
     }
 }
