@@ -19,6 +19,7 @@ final class EmbeddedKafkaEnvironment implements KafkaTestEnvironment {
 
     private final KafkaClusterTestKit cluster;
     private final SchemaRegistryServer registry;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedKafkaEnvironment(KafkaClusterTestKit cluster, SchemaRegistryServer registry) {
         this.cluster = cluster;
@@ -39,7 +40,8 @@ final class EmbeddedKafkaEnvironment implements KafkaTestEnvironment {
         LOG.info("embedded Kafka at {} ready in {} ms, schema registry at {} ready in {} ms total",
                 cluster.bootstrapServers(), brokerMillis, registry.url(), (System.nanoTime() - started) / 1_000_000);
         EmbeddedKafkaEnvironment environment = new EmbeddedKafkaEnvironment(cluster, registry);
-        Runtime.getRuntime().addShutdownHook(new Thread(environment::stop, "embedded-kafka-stop"));
+        // Normally closed when the test session ends (ForewarnKafkaSessionListener); the hook is the fallback.
+        Runtime.getRuntime().addShutdownHook(new Thread(environment::close, "embedded-kafka-stop"));
         return environment;
     }
 
@@ -93,11 +95,17 @@ final class EmbeddedKafkaEnvironment implements KafkaTestEnvironment {
         return "embedded";
     }
 
-    private void stop() {
+    /** Stops the registry and the broker, once, whoever asks first (the test session's end or the JVM's). */
+    @Override
+    public void close() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         try {
             registry.close();
         } finally {
             closeQuietly(cluster);
+            LOG.info("embedded Kafka and schema registry stopped");
         }
     }
 

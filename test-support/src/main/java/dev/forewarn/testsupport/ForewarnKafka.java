@@ -28,4 +28,16 @@ public final class ForewarnKafka {
         }
         return instance;
     }
+
+    /**
+     * Stops the environment if it was started. Called when the JUnit session ends, so the broker
+     * stops while the test JVM still runs normally rather than in a shutdown hook racing the
+     * JVM's exit (which made forked test JVMs exit with a non-zero status now and then).
+     */
+    public static synchronized void stop() {
+        if (instance != null) {
+            instance.close();
+            instance = null;
+        }
+    }
 }
