@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,27 +48,11 @@ public final class IngestBenchmark {
                    int warmupEvents, int partitions, Path dir) {
 
         static Options parse(String[] args) {
-            Map<String, String> given = new HashMap<>();
-            for (String arg : args) {
-                String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-                if (pair.length != 2) {
-                    throw new IllegalArgumentException("options are --name=value, got " + arg);
-                }
-                given.put(pair[0], pair[1]);
-            }
-            Options options = new Options(integer(given, "batch-events", 1_000_000), integer(given, "batch-size", 500),
-                    integer(given, "batch-connections", 4), integer(given, "single-events", 40_000),
-                    integer(given, "single-connections", 32), integer(given, "warmup-events", 20_000),
-                    integer(given, "partitions", 6), Path.of(Optional.ofNullable(given.remove("dir")).orElse("target/bench-broker")));
-            if (!given.isEmpty()) {
-                throw new IllegalArgumentException("unknown options " + given.keySet());
-            }
-            return options;
-        }
-
-        private static int integer(Map<String, String> given, String name, int fallback) {
-            String value = given.remove(name);
-            return value == null ? fallback : Integer.parseInt(value);
+            BenchArgs given = new BenchArgs(args);
+            return given.done(new Options(given.integer("batch-events", 1_000_000), given.integer("batch-size", 500),
+                    given.integer("batch-connections", 4), given.integer("single-events", 40_000),
+                    given.integer("single-connections", 32), given.integer("warmup-events", 20_000),
+                    given.integer("partitions", 6), Path.of(given.string("dir", "target/bench-broker"))));
         }
     }
 

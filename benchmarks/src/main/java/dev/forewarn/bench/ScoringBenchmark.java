@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -79,27 +78,10 @@ public final class ScoringBenchmark {
     record Options(int signals, int customers, int products, int partitions, String guarantee, Path dir) {
 
         static Options parse(String[] args) {
-            Map<String, String> given = new HashMap<>();
-            for (String arg : args) {
-                String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-                if (pair.length != 2) {
-                    throw new IllegalArgumentException("options are --name=value, got " + arg);
-                }
-                given.put(pair[0], pair[1]);
-            }
-            Options options = new Options(integer(given, "signals", 2_000_000), integer(given, "customers", 100_000),
-                    integer(given, "products", 5_000), integer(given, "partitions", 6),
-                    Optional.ofNullable(given.remove("guarantee")).orElse("exactly_once_v2"),
-                    Path.of(Optional.ofNullable(given.remove("dir")).orElse("target/bench-scoring")));
-            if (!given.isEmpty()) {
-                throw new IllegalArgumentException("unknown options " + given.keySet());
-            }
-            return options;
-        }
-
-        private static int integer(Map<String, String> given, String name, int fallback) {
-            String value = given.remove(name);
-            return value == null ? fallback : Integer.parseInt(value);
+            BenchArgs given = new BenchArgs(args);
+            return given.done(new Options(given.integer("signals", 2_000_000), given.integer("customers", 100_000),
+                    given.integer("products", 5_000), given.integer("partitions", 6),
+                    given.string("guarantee", "exactly_once_v2"), Path.of(given.string("dir", "target/bench-scoring"))));
         }
     }
 
