@@ -1,9 +1,12 @@
 package dev.forewarn.scoring;
 
+import dev.forewarn.events.KanoCategory;
+import dev.forewarn.events.ReturnReason;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.service.Env;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,7 +24,8 @@ import java.util.Map;
  * @param wallClockInterval       {@code SCORING_WALL_CLOCK_INTERVAL}, default 5s between idle checks
  * @param maxTimersPerPunctuation {@code SCORING_MAX_TIMERS_PER_PASS}, default 10000
  * @param model                   {@code SCORING_HALF_LIFE} (14d), {@code SCORING_SCALE} (20), {@code SCORING_INFLOW_HALF_LIFE} (2d),
- *                                {@code SCORING_HORIZON} (72h), {@code SCORING_HYSTERESIS} (5); weights as in DESIGN.md
+ *                                {@code SCORING_HORIZON} (72h), {@code SCORING_HYSTERESIS} (5); weights as in DESIGN.md, each
+ *                                overridable ({@link #weights})
  * @param kafkaProperties         {@code KAFKA_*} pass-through (Streams, producer and consumer properties)
  * @param advertisedHost          {@code SCORING_ADVERTISED_HOST}, default {@code localhost}: how other instances reach this one's HTTP port
  */
@@ -57,11 +61,51 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
                 streamTimeInterval, wallClockCheck, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
     }
 
+    /**
+     * DESIGN.md's weights, each overridable: {@code SCORING_WEIGHT_COMPLAINT_OPENED_PER_SEVERITY} (10/3),
+     * {@code _COMPLAINT_REOPENED} (12), {@code _COMPLAINT_RESOLVED_IN_SLA} (-4), {@code _SLA_BREACH} (8),
+     * {@code _RETURN} (6), {@code _NEGATIVE_PER_SEVERITY} (1), {@code _IMPROVEMENT} (1), {@code _CONFIRMATION} (-2),
+     * {@code _KANO_ABSENT} (1); factors as lists, merged over the defaults:
+     * {@code SCORING_WEIGHT_RETURN_REASONS=DEFECTIVE:1.5,OTHER:0.5}, {@code SCORING_WEIGHT_KANO=MUST_BE:2,ATTRACTIVE:0.5}.
+     */
+    static RiskModel.Weights weights(Env env, RiskModel.Weights d) {
+        String p = "SCORING_WEIGHT_";
+        return new RiskModel.Weights(
+                env.decimal(p + "COMPLAINT_OPENED_PER_SEVERITY", d.complaintOpenedPerSeverity()),
+                env.decimal(p + "COMPLAINT_REOPENED", d.complaintReopened()),
+                env.decimal(p + "COMPLAINT_RESOLVED_IN_SLA", d.complaintResolvedInSla()),
+                env.decimal(p + "SLA_BREACH", d.slaBreach()),
+                env.decimal(p + "RETURN", d.returnBase()),
+                factors(env, p + "RETURN_REASONS", ReturnReason.class, d.returnFactor()),
+                env.decimal(p + "NEGATIVE_PER_SEVERITY", d.negativePerSeverity()),
+                env.decimal(p + "IMPROVEMENT", d.improvement()),
+                env.decimal(p + "CONFIRMATION", d.confirmation()),
+                factors(env, p + "KANO", KanoCategory.class, d.kanoFactor()),
+                env.decimal(p + "KANO_ABSENT", d.kanoAbsent()));
+    }
+
+    private static <E extends Enum<E>> Map<E, Double> factors(Env env, String name, Class<E> type, Map<E, Double> defaults) {
+        Map<E, Double> factors = new EnumMap<>(type);
+        factors.putAll(defaults);
+        env.optional(name).ifPresent(list -> {
+            for (String entry : list.split(",")) {
+                String[] pair = entry.trim().split(":");
+                try {
+                    factors.put(Enum.valueOf(type, pair[0].trim().toUpperCase(java.util.Locale.ROOT)), Double.parseDouble(pair[1].trim()));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("environment variable " + name + "=" + list + ": entries must be NAME:factor with NAME one of "
+                            + java.util.Arrays.toString(type.getEnumConstants()));
+                }
+            }
+        });
+        return Map.copyOf(factors);
+    }
+
     public static ScoringConfig fromEnv(Env env) {
         Map<String, Object> kafka = new HashMap<>(env.kafkaProperties());
         kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
         RiskModel.Config defaults = RiskModel.Config.defaults();
-        RiskModel.Config model = new RiskModel.Config(defaults.weights(),
+        RiskModel.Config model = new RiskModel.Config(weights(env, defaults.weights()),
                 env.duration("SCORING_HALF_LIFE", defaults.halfLife()),
                 env.integer("SCORING_SCALE", (int) defaults.scale(), 1, 10_000),
                 env.duration("SCORING_INFLOW_HALF_LIFE", defaults.inflowHalfLife()),

@@ -5,6 +5,7 @@ import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.events.TransitionKind;
 import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.scoring.intake.DlqProductionExceptionHandler;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.query.RiskQueries;
 import dev.forewarn.scoring.score.ScoringMetrics;
@@ -71,6 +72,7 @@ public final class ScoringService implements AutoCloseable {
         // EOS commits every 100 ms by default; a risk score a second later costs nothing and a commit
         // (flush, offsets, transaction markers on every written partition) a tenth as often buys throughput.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionExceptionHandler.class);
         // A signal is never skipped: a partition without committed offsets is read from its start.
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         props.putAll(config.kafkaProperties());
@@ -98,9 +100,11 @@ public final class ScoringService implements AutoCloseable {
         self.set(host);
         Properties props = streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host.host() + ":" + host.port());
+        ScoringMetrics metrics = micrometer(registry);
+        props.put(DlqProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams;
         try {
-            streams = new KafkaStreams(ScoringTopology.build(config, micrometer(registry)), props);
+            streams = new KafkaStreams(ScoringTopology.build(config, metrics), props);
         } catch (RuntimeException e) {
             http.stop();
             throw e;

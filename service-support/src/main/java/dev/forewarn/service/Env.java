@@ -50,6 +50,21 @@ public final class Env {
         }).orElse(fallback);
     }
 
+    /** A finite decimal number, e.g. {@code 1.5} or {@code -4}. */
+    public double decimal(String name, double fallback) {
+        return optional(name).map(value -> {
+            try {
+                double parsed = Double.parseDouble(value);
+                if (!Double.isFinite(parsed)) {
+                    throw invalid(name, value, "must be a finite number");
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw invalid(name, value, "must be a number such as 1.5");
+            }
+        }).orElse(fallback);
+    }
+
     public boolean flag(String name, boolean fallback) {
         return optional(name).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;

@@ -48,4 +48,15 @@ class EnvTest {
         assertThat(env.duration("D", Duration.ZERO)).isEqualTo(Duration.ofMinutes(2));
         assertThat(env.duration("E", Duration.ofDays(1))).isEqualTo(Duration.ofDays(1));
     }
+
+    @Test
+    void shouldReadDecimalsAndNameTheVariableWhenOneIsBad() {
+        Env env = new Env(java.util.Map.of("A", "1.5", "B", "-4", "C", "NaN", "D", "lots"));
+
+        org.assertj.core.api.Assertions.assertThat(env.decimal("A", 0)).isEqualTo(1.5);
+        org.assertj.core.api.Assertions.assertThat(env.decimal("B", 0)).isEqualTo(-4.0);
+        org.assertj.core.api.Assertions.assertThat(env.decimal("MISSING", 2.5)).isEqualTo(2.5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.decimal("C", 0)).hasMessageContaining("C=NaN").hasMessageContaining("finite");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.decimal("D", 0)).hasMessageContaining("D=lots");
+    }
 }
