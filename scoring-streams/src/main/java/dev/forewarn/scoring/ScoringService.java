@@ -1,23 +1,16 @@
 package dev.forewarn.scoring;
 
-import dev.forewarn.events.EntityType;
-import dev.forewarn.events.RiskLevel;
-import dev.forewarn.events.SignalKind;
-import dev.forewarn.events.TransitionKind;
 import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.scoring.intake.DlqProductionExceptionHandler;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.query.RiskQueries;
+import dev.forewarn.scoring.score.MicrometerScoringMetrics;
 import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -100,7 +93,7 @@ public final class ScoringService implements AutoCloseable {
         self.set(host);
         Properties props = streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host.host() + ":" + host.port());
-        ScoringMetrics metrics = micrometer(registry);
+        ScoringMetrics metrics = new MicrometerScoringMetrics(registry);
         props.put(DlqProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams;
         try {
@@ -131,44 +124,6 @@ public final class ScoringService implements AutoCloseable {
         streams.start();
         LOG.info("scoring-streams {} started; HTTP and queries on {}:{}", config.applicationId(), host.host(), host.port());
         return new ScoringService(streams, http, streamsMetrics, failed);
-    }
-
-    /** The topology's metrics as Micrometer meters. */
-    static ScoringMetrics micrometer(MeterRegistry registry) {
-        return new ScoringMetrics() {
-            @Override
-            public void scored(EntityType entity, SignalKind kind, long eventLagMs) {
-                Counter.builder("forewarn.scoring.signals").tag("entity", entity.name()).tag("kind", kind.name())
-                        .register(registry).increment();
-                if (entity == EntityType.CUSTOMER) {
-                    Timer.builder("forewarn.scoring.event.lag").description("now minus occurredAt when scored")
-                            .publishPercentileHistogram().register(registry).record(Duration.ofMillis(Math.max(0, eventLagMs)));
-                }
-            }
-
-            @Override
-            public void duplicate() {
-                Counter.builder("forewarn.scoring.duplicates").register(registry).increment();
-            }
-
-            @Override
-            public void transition(EntityType entity, TransitionKind kind, RiskLevel to) {
-                Counter.builder("forewarn.scoring.transitions").tag("entity", entity.name()).tag("kind", kind.name())
-                        .tag("level", to.name()).register(registry).increment();
-            }
-
-            @Override
-            public void score(EntityType entity, double score) {
-                DistributionSummary.builder("forewarn.scoring.score").tag("entity", entity.name())
-                        .serviceLevelObjectives(20, 40, 60, 80, 100).register(registry).record(score);
-            }
-
-            @Override
-            public void rejected(String sourceTopic, String reason) {
-                Counter.builder("forewarn.scoring.dlq").tag("topic", sourceTopic).tag("reason", reason)
-                        .register(registry).increment();
-            }
-        };
     }
 
     public int port() {

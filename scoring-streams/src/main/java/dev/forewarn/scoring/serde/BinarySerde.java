@@ -1,0 +1,60 @@
+package dev.forewarn.scoring.serde;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A serde for one of the topology's internal binary formats ({@link Binary}): a format version byte,
+ * then the fields a subclass writes and reads in a fixed order. Null stays null (tombstones).
+ */
+abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+    private final int version;
+    private final int sizeHint;
+    private final String what;
+
+    BinarySerde(int version, int sizeHint, String what) {
+        this.version = version;
+        this.sizeHint = sizeHint;
+        this.what = what;
+    }
+
+    abstract void write(DataOutputStream out, T value) throws IOException;
+
+    abstract T read(DataInputStream in) throws IOException;
+
+    @Override
+    public final byte[] serialize(String topic, T value) {
+        return value == null ? null : Binary.write(version, sizeHint, out -> write(out, value));
+    }
+
+    @Override
+    public final T deserialize(String topic, byte[] data) {
+        return data == null ? null : Binary.read(data, version, what, this::read);
+    }
+
+    @Override
+    public final Serializer<T> serializer() {
+        return this;
+    }
+
+    @Override
+    public final Deserializer<T> deserializer() {
+        return this;
+    }
+
+    @Override
+    public final void configure(Map<String, ?> configs, boolean isKey) {
+        // nothing to configure
+    }
+
+    @Override
+    public final void close() {
+        // nothing to close
+    }
+}

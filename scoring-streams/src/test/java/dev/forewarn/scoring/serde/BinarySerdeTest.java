@@ -1,0 +1,48 @@
+package dev.forewarn.scoring.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forewarn.events.ComplaintStatus;
+import dev.forewarn.events.FeedbackType;
+import dev.forewarn.events.KanoCategory;
+import dev.forewarn.scoring.model.EntityState;
+import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.model.Signal;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class BinarySerdeTest {
+
+    private static final long T0 = 1_767_225_600_000L;
+
+    @Test
+    void shouldRoundTripSignalsWithAndWithoutOptionalFields() {
+        SignalSerde serde = new SignalSerde();
+        Signal complaint = Signal.complaint("e-1", "C-1", "P-1", T0, KanoCategory.MUST_BE, "K-1", ComplaintStatus.OPENED, 4, T0 + 1000);
+        Signal report = Signal.report("e-2", "C-2", null, T0, null, FeedbackType.CONFIRMATION, 3);
+
+        assertThat(serde.deserialize("t", serde.serialize("t", complaint))).isEqualTo(complaint);
+        assertThat(serde.deserialize("t", serde.serialize("t", report))).isEqualTo(report);
+        assertThat(serde.serialize("t", null)).isNull();
+    }
+
+    @Test
+    void shouldRoundTripAnEntityStateWithItsExplanationAndRefuseAnotherFormatVersion() {
+        RiskModel model = new RiskModel(RiskModel.Config.defaults());
+        EntityState state = new EntityState();
+        model.apply(state, Signal.complaint("e-1", "C-1", "P-1", T0, null, "K-1", ComplaintStatus.OPENED, 5, T0 + 3_600_000));
+        model.apply(state, Signal.report("e-2", "C-1", null, T0 + 10, KanoCategory.MUST_BE, FeedbackType.NEGATIVE, 4));
+        model.advance(state, T0 + 7_200_000);
+        EntityStateSerde serde = new EntityStateSerde();
+
+        byte[] bytes = serde.serialize("t", state);
+        EntityState read = serde.deserialize("t", bytes);
+
+        assertThat(read).isEqualTo(state);
+        assertThat(read.top).hasSize(3);
+        bytes[0] = 9;
+        assertThatThrownBy(() -> serde.deserialize("t", bytes)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("version 9");
+    }
+}
