@@ -3,7 +3,7 @@ package dev.forewarn.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.ingest.IngestService;
-import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.signal.SignalType;

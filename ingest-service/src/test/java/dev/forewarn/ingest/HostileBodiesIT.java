@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.http.IngestApi;
 import dev.forewarn.testsupport.ForewarnKafka;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forewarn.events.CustomerReport;
 import dev.forewarn.events.OwnerAssignment;
-import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.http.IngestApi;
 import dev.forewarn.ingest.kafka.SignalPublisher;

@@ -12,7 +12,7 @@ import dev.forewarn.events.FeedbackType;
 import dev.forewarn.events.KanoCategory;
 import dev.forewarn.events.ProductReturn;
 import dev.forewarn.events.ReturnReason;
-import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.http.IngestApi;
 import dev.forewarn.testsupport.ForewarnKafka;

@@ -1,6 +1,6 @@
 package dev.forewarn.ingest.config;
 
-import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.service.Env;
 import java.time.Clock;

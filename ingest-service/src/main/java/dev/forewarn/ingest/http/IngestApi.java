@@ -1,5 +1,6 @@
 package dev.forewarn.ingest.http;
 
+import dev.forewarn.service.http.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,14 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forewarn.ingest.auth.ApiKeys;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.ingest.signal.EventIds;
 import dev.forewarn.ingest.signal.OwnerParser;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.signal.SignalType;
-import dev.forewarn.ingest.signal.Violation;
+import dev.forewarn.service.http.Violation;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;

@@ -1,5 +1,6 @@
 package dev.forewarn.ingest.signal;
 
+import dev.forewarn.service.http.Violation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forewarn.events.Complaint;
 import dev.forewarn.events.ComplaintStatus;

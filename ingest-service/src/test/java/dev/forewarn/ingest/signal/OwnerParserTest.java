@@ -1,5 +1,6 @@
 package dev.forewarn.ingest.signal;
 
+import dev.forewarn.service.http.Violation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.forewarn.ingest.auth;
+package dev.forewarn.service.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

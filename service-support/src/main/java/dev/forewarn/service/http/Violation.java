@@ -1,4 +1,4 @@
-package dev.forewarn.ingest.signal;
+package dev.forewarn.service.http;
 
 /**
  * One broken rule in a request body.

@@ -1,4 +1,4 @@
-package dev.forewarn.ingest.auth;
+package dev.forewarn.service.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

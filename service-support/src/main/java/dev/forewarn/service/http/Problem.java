@@ -1,9 +1,9 @@
-package dev.forewarn.ingest.http;
+package dev.forewarn.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forewarn.ingest.signal.Violation;
+import dev.forewarn.service.http.Violation;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
