@@ -35,7 +35,11 @@ public final class AvroSchemas {
             OwnerAssignment.getClassSchema(),
             RiskScore.getClassSchema(),
             RiskTransition.getClassSchema(),
-            NotificationRecord.getClassSchema());
+            NotificationRecord.getClassSchema(),
+            dev.forewarn.events.Alert.getClassSchema(),
+            dev.forewarn.events.AlertCommand.getClassSchema(),
+            dev.forewarn.events.Silence.getClassSchema(),
+            dev.forewarn.events.AlertNotification.getClassSchema());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JAVA_PROPERTY_PREFIX = "avro.java.";

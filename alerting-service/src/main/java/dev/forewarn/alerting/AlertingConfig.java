@@ -1,0 +1,176 @@
+package dev.forewarn.alerting;
+
+import dev.forewarn.alerting.delivery.DestinationGuard;
+import dev.forewarn.alerting.delivery.WebhookSecrets;
+import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.route.DefaultRoute;
+import dev.forewarn.service.Env;
+import dev.forewarn.service.auth.ApiKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * alerting-service settings, read once from the environment (see the README's table).
+ *
+ * @param applicationId       {@code ALERTING_APPLICATION_ID}, default {@code forewarn-alerting}; the dispatcher's group is {@code <id>-dispatcher}
+ * @param registryUrl         {@code SCHEMA_REGISTRY_URL}, default http://localhost:8081
+ * @param port                {@code ALERTING_PORT}, default 8083
+ * @param stateDir            {@code ALERTING_STATE_DIR}, default {@code <tmp>/forewarn-alerting}
+ * @param processingGuarantee {@code ALERTING_PROCESSING_GUARANTEE}, default {@code exactly_once_v2}
+ * @param lifecycle           {@code ALERTING_REPEAT_INTERVAL} (4h), {@code ALERTING_ACK_TIMEOUT} (30m), {@code ALERTING_FLAP_WINDOW} (5m),
+ *                            {@code ALERTING_RESOLVED_RETENTION} (7d)
+ * @param tickInterval        {@code ALERTING_TICK_INTERVAL}, default 1s: how often time-driven work (repeat, ack timeout, silence expiry) runs
+ * @param route               the default route (the quality team) for entities without an owner: {@code ALERTING_DEFAULT_OWNER},
+ *                            {@code ALERTING_DEFAULT_WEBHOOK_URL}, {@code ALERTING_DEFAULT_SLACK_URL}, {@code ALERTING_DEFAULT_EMAIL}
+ * @param delivery            retries, rate limit, SMTP and HTTP settings of the dispatcher
+ * @param guard               {@code ALERTING_WEBHOOK_ALLOW}: hosts or CIDRs allowed although loopback/private
+ * @param secrets             {@code ALERTING_WEBHOOK_SECRET} (default signing secret, {@code whsec_<base64>}) and
+ *                            {@code ALERTING_WEBHOOK_SECRETS} ({@code <url-prefix>|<secret>,...}, longest prefix wins)
+ * @param apiKeys             {@code ALERTING_API_TOKENS} ({@code name:token,...}; the name is recorded as the actor) or
+ *                            {@code ALERTING_AUTH_DISABLED=true} (local run only)
+ * @param publicUrl           {@code ALERTING_PUBLIC_URL}, default http://localhost:8083: links in notifications
+ * @param kafkaProperties     {@code KAFKA_*} pass-through
+ */
+public record AlertingConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
+                             AlertLifecycle.Config lifecycle, Duration tickInterval, DefaultRoute route, Delivery delivery,
+                             DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
+                             Map<String, Object> kafkaProperties) {
+
+    public static final String TRANSITIONS = "risk.transitions";
+    public static final String OWNERS = "customer.owners";
+    public static final String COMMANDS = "alerts.commands";
+    public static final String SILENCES = "alerts.silences";
+    public static final String STATE = "alerts.state";
+    public static final String OUTBOX = "alerts.outbox";
+    public static final String NOTIFICATIONS = "alerts.notifications";
+    public static final String DLQ = "alerts.dlq";
+
+    /**
+     * @param maxAttempts   {@code ALERTING_MAX_ATTEMPTS}, default 6
+     * @param backoff       {@code ALERTING_RETRY_BACKOFF}, default 1s (doubles per attempt, full jitter)
+     * @param maxBackoff    {@code ALERTING_RETRY_MAX_BACKOFF}, default 5m
+     * @param ratePerSecond {@code ALERTING_RATE_PER_DESTINATION}, default 10 notifications/s per destination host
+     * @param httpTimeout   {@code ALERTING_HTTP_TIMEOUT}, default 10s per webhook request
+     * @param smtpHost      {@code ALERTING_SMTP_HOST} (e-mail is off without it), {@code ALERTING_SMTP_PORT} (25),
+     *                      {@code ALERTING_SMTP_FROM}, {@code ALERTING_SMTP_USER}, {@code ALERTING_SMTP_PASSWORD},
+     *                      {@code ALERTING_SMTP_STARTTLS} (false)
+     * @param maxInFlight   {@code ALERTING_MAX_IN_FLIGHT}, default 1000 notifications being delivered before the dispatcher pauses
+     */
+    public record Delivery(int maxAttempts, Duration backoff, Duration maxBackoff, int ratePerSecond, Duration httpTimeout,
+                           String smtpHost, int smtpPort, String smtpFrom, String smtpUser, String smtpPassword,
+                           boolean smtpStartTls, int maxInFlight) {
+
+        public static Delivery defaults() {
+            return new Delivery(6, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, Duration.ofSeconds(10),
+                    "", 25, "forewarn@localhost", "", "", false, 1000);
+        }
+
+        public Delivery withRetries(int attempts, Duration first, Duration max) {
+            return new Delivery(attempts, first, max, ratePerSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
+                    smtpPassword, smtpStartTls, maxInFlight);
+        }
+
+        public Delivery withSmtp(String host, int port) {
+            return new Delivery(maxAttempts, backoff, maxBackoff, ratePerSecond, httpTimeout, host, port, smtpFrom, smtpUser,
+                    smtpPassword, smtpStartTls, maxInFlight);
+        }
+
+        @Override
+        public String toString() {
+            return "Delivery[maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", smtpHost=" + smtpHost + "]";
+        }
+    }
+
+    public AlertingConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Defaults, for tests: authentication off, a fixed signing secret. */
+    public static AlertingConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties,
+                                    DefaultRoute route, DestinationGuard guard, WebhookSecrets secrets) {
+        return new AlertingConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
+                Duration.ofMillis(200), route, Delivery.defaults(), guard, secrets, ApiKeys.disabled("local"),
+                "http://localhost:8083", kafkaProperties);
+    }
+
+    public AlertingConfig with(AlertLifecycle.Config lifecycle, Delivery delivery) {
+        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, tickInterval, route,
+                delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
+    }
+
+    public AlertingConfig withApiKeys(ApiKeys keys) {
+        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, tickInterval, route,
+                delivery, guard, secrets, keys, publicUrl, kafkaProperties);
+    }
+
+    public static AlertingConfig fromEnv(Env env) {
+        Map<String, Object> kafka = new HashMap<>(env.kafkaProperties());
+        kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
+        AlertLifecycle.Config d = AlertLifecycle.Config.defaults();
+        AlertLifecycle.Config lifecycle = new AlertLifecycle.Config(
+                env.duration("ALERTING_REPEAT_INTERVAL", d.repeatInterval()),
+                env.duration("ALERTING_ACK_TIMEOUT", d.ackTimeout()),
+                env.duration("ALERTING_FLAP_WINDOW", d.flapWindow()),
+                d.predictedCloserFactor(),
+                env.duration("ALERTING_RESOLVED_RETENTION", d.resolvedRetention()),
+                d.maxHistory());
+        Delivery dd = Delivery.defaults();
+        Delivery delivery = new Delivery(
+                env.integer("ALERTING_MAX_ATTEMPTS", dd.maxAttempts(), 1, 100),
+                env.duration("ALERTING_RETRY_BACKOFF", dd.backoff()),
+                env.duration("ALERTING_RETRY_MAX_BACKOFF", dd.maxBackoff()),
+                env.integer("ALERTING_RATE_PER_DESTINATION", dd.ratePerSecond(), 1, 100_000),
+                env.duration("ALERTING_HTTP_TIMEOUT", dd.httpTimeout()),
+                env.string("ALERTING_SMTP_HOST", ""),
+                env.integer("ALERTING_SMTP_PORT", 25, 1, 65535),
+                env.string("ALERTING_SMTP_FROM", dd.smtpFrom()),
+                env.string("ALERTING_SMTP_USER", ""),
+                env.string("ALERTING_SMTP_PASSWORD", ""),
+                env.flag("ALERTING_SMTP_STARTTLS", false),
+                env.integer("ALERTING_MAX_IN_FLIGHT", dd.maxInFlight(), 1, 1_000_000));
+        DefaultRoute route = new DefaultRoute(
+                env.string("ALERTING_DEFAULT_OWNER", "quality-team"),
+                env.string("ALERTING_DEFAULT_WEBHOOK_URL", ""),
+                env.string("ALERTING_DEFAULT_SLACK_URL", ""),
+                env.string("ALERTING_DEFAULT_EMAIL", ""));
+        ApiKeys keys;
+        if (env.flag("ALERTING_AUTH_DISABLED", false)) {
+            keys = ApiKeys.disabled("local");
+        } else {
+            String tokens = env.string("ALERTING_API_TOKENS", "");
+            if (tokens.isBlank()) {
+                throw new IllegalArgumentException("set ALERTING_API_TOKENS (name:token,...) or ALERTING_AUTH_DISABLED=true");
+            }
+            try {
+                keys = ApiKeys.parse(tokens);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ALERTING_API_TOKENS: " + e.getMessage());
+            }
+        }
+        WebhookSecrets secrets;
+        try {
+            secrets = WebhookSecrets.parse(env.string("ALERTING_WEBHOOK_SECRET", ""), env.string("ALERTING_WEBHOOK_SECRETS", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ALERTING_WEBHOOK_SECRET / ALERTING_WEBHOOK_SECRETS: " + e.getMessage());
+        }
+        DestinationGuard guard;
+        try {
+            guard = DestinationGuard.allowing(env.string("ALERTING_WEBHOOK_ALLOW", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ALERTING_WEBHOOK_ALLOW: " + e.getMessage());
+        }
+        return new AlertingConfig(
+                env.string("ALERTING_APPLICATION_ID", "forewarn-alerting"),
+                env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.integer("ALERTING_PORT", 8083, 0, 65535),
+                Path.of(env.string("ALERTING_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "forewarn-alerting").toString())),
+                env.string("ALERTING_PROCESSING_GUARANTEE", "exactly_once_v2"),
+                lifecycle,
+                env.duration("ALERTING_TICK_INTERVAL", Duration.ofSeconds(1)),
+                route, delivery, guard, secrets, keys,
+                env.string("ALERTING_PUBLIC_URL", "http://localhost:8083"),
+                kafka);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.forewarn.alerting;
+
+import dev.forewarn.events.AlertState;
+import dev.forewarn.events.DeliveryOutcome;
+import dev.forewarn.events.NotificationChannel;
+import dev.forewarn.events.NotificationKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The alerting meters, resolved once: {@code forewarn_alerting_notifications_total{channel,outcome}},
+ * {@code forewarn_alerting_delivery_seconds{channel}} (one attempt), {@code forewarn_alerting_retries_total{channel}},
+ * {@code forewarn_alerting_decisions_total{kind}}, {@code forewarn_alerting_held_total{reason}} (silenced / inhibited),
+ * {@code forewarn_alerting_alerts{state}} and {@code forewarn_alerting_end_to_end_delay_seconds} (signal
+ * {@code occurredAt} to delivered notification).
+ */
+public final class AlertingMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<NotificationChannel, Map<DeliveryOutcome, Counter>> outcomes = new EnumMap<>(NotificationChannel.class);
+    private final Map<NotificationChannel, Timer> attempts = new EnumMap<>(NotificationChannel.class);
+    private final Map<NotificationChannel, Counter> retries = new EnumMap<>(NotificationChannel.class);
+    private final Map<NotificationKind, Counter> decisions = new EnumMap<>(NotificationKind.class);
+    private final Counter silenced;
+    private final Counter inhibited;
+    private final Timer endToEnd;
+
+    public AlertingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (NotificationChannel channel : NotificationChannel.values()) {
+            Map<DeliveryOutcome, Counter> byOutcome = new EnumMap<>(DeliveryOutcome.class);
+            for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
+                byOutcome.put(outcome, Counter.builder("forewarn.alerting.notifications")
+                        .description("Notification delivery attempts by channel and outcome")
+                        .tag("channel", channel.name()).tag("outcome", outcome.name()).register(registry));
+            }
+            outcomes.put(channel, byOutcome);
+            attempts.put(channel, Timer.builder("forewarn.alerting.delivery")
+                    .description("Duration of one delivery attempt")
+                    .tag("channel", channel.name()).publishPercentileHistogram().register(registry));
+            retries.put(channel, Counter.builder("forewarn.alerting.retries")
+                    .description("Delivery attempts that failed and were scheduled again")
+                    .tag("channel", channel.name()).register(registry));
+        }
+        for (NotificationKind kind : NotificationKind.values()) {
+            decisions.put(kind, Counter.builder("forewarn.alerting.decisions")
+                    .description("Notifications decided by the alert lifecycle, by kind")
+                    .tag("kind", kind.name()).register(registry));
+        }
+        silenced = Counter.builder("forewarn.alerting.held").description("Notifications held back")
+                .tag("reason", "silenced").register(registry);
+        inhibited = Counter.builder("forewarn.alerting.held").description("Notifications held back")
+                .tag("reason", "inhibited").register(registry);
+        endToEnd = Timer.builder("forewarn.alerting.end.to.end.delay")
+                .description("From the signal's occurredAt to the delivered notification")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    /** Registers {@code forewarn_alerting_alerts{state}} read from {@code countsByState} at scrape time. */
+    public void alertsByState(Supplier<Map<AlertState, Long>> countsByState) {
+        for (AlertState state : AlertState.values()) {
+            Gauge.builder("forewarn.alerting.alerts", () -> countsByState.get().getOrDefault(state, 0L))
+                    .description("Alerts by state").tag("state", state.name()).register(registry);
+        }
+    }
+
+    public void decided(NotificationKind kind) {
+        decisions.get(kind).increment();
+    }
+
+    public void silenced() {
+        silenced.increment();
+    }
+
+    public void inhibited() {
+        inhibited.increment();
+    }
+
+    public void outcome(NotificationChannel channel, DeliveryOutcome outcome) {
+        outcomes.get(channel).get(outcome).increment();
+    }
+
+    public void attempt(NotificationChannel channel, Duration took) {
+        attempts.get(channel).record(took);
+    }
+
+    public void retry(NotificationChannel channel) {
+        retries.get(channel).increment();
+    }
+
+    public void endToEnd(Duration delay) {
+        if (!delay.isNegative()) {
+            endToEnd.record(delay);
+        }
+    }
+
+    /** For tests: how many notifications ended with {@code outcome} on {@code channel}. */
+    public double count(NotificationChannel channel, DeliveryOutcome outcome) {
+        return outcomes.get(channel).get(outcome).count();
+    }
+
+}

@@ -1,0 +1,254 @@
+package dev.forewarn.alerting;
+
+import dev.forewarn.alerting.api.AlertsApi;
+import dev.forewarn.alerting.delivery.Channel;
+import dev.forewarn.alerting.delivery.EmailChannel;
+import dev.forewarn.alerting.delivery.HttpChannel;
+import dev.forewarn.alerting.delivery.NotificationDispatcher;
+import dev.forewarn.alerting.topology.AlertingTopology;
+import dev.forewarn.events.AlertCommand;
+import dev.forewarn.events.AlertNotification;
+import dev.forewarn.events.NotificationChannel;
+import dev.forewarn.events.NotificationRecord;
+import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.serde.AvroSerde;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.service.Env;
+import dev.forewarn.service.HttpServers;
+import dev.forewarn.service.Lifecycle;
+import dev.forewarn.service.Metrics;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * alerting-service: the alert lifecycle ({@link AlertingTopology}, Kafka Streams, EOS), the
+ * {@link NotificationDispatcher} that delivers the outbox, and the HTTP API with health and metrics.
+ *
+ * <p>Uncaught exceptions in Streams: the thread is replaced up to 3 times, then the client shuts
+ * down and {@link #main} exits with status 1. Records that cannot be read go to {@code alerts.dlq}
+ * (Kafka Streams' built-in dead-letter queue) and processing goes on.
+ */
+public final class AlertingService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertingService.class);
+
+    private final KafkaStreams streams;
+    private final NotificationDispatcher dispatcher;
+    private final KafkaProducer<String, SpecificRecord> apiProducer;
+    private final Javalin http;
+    private final List<AutoCloseable> meters;
+    private final CountDownLatch failed;
+
+    private AlertingService(KafkaStreams streams, NotificationDispatcher dispatcher, KafkaProducer<String, SpecificRecord> apiProducer,
+                            Javalin http, List<AutoCloseable> meters, CountDownLatch failed) {
+        this.streams = streams;
+        this.dispatcher = dispatcher;
+        this.apiProducer = apiProducer;
+        this.http = http;
+        this.meters = meters;
+        this.failed = failed;
+    }
+
+    /** The Streams properties of the production run (tests use the same). */
+    public static Properties streamsProperties(AlertingConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        // Notifications are decided within a commit interval; 100 ms keeps the end-to-end delay low.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, AlertingConfig.DLQ);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.putAll(config.kafkaProperties());
+        return props;
+    }
+
+    public static AlertingService start(AlertingConfig config) {
+        AvroSchemas.trustGeneratedClasses();
+        checkCoPartitioned(config);
+        PrometheusMeterRegistry registry = Metrics.prometheus("alerting-service");
+        AlertingMetrics metrics = new AlertingMetrics(registry);
+        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
+        SchemaRegistryClient schemaRegistry = new SchemaRegistryClient(serdeConfig.registry());
+
+        KafkaProducer<String, SpecificRecord> apiProducer = new KafkaProducer<>(producerProps(config, "api"), new StringSerializer(),
+                anyRecord(AvroSerde.specific(AlertCommand.class, schemaRegistry, serdeConfig).serializer()));
+        AtomicReference<KafkaStreams> running = new AtomicReference<>();
+        AlertsApi api = new AlertsApi(running::get, apiProducer, config.apiKeys(), Clock.systemUTC());
+        AtomicReference<NotificationDispatcher> dispatching = new AtomicReference<>();
+        Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
+                () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
+                        && dispatching.get() != null && dispatching.get().isRunning(),
+                registry, routes -> {
+                    routes.get("/openapi.json", ctx -> {
+                        try (var in = AlertingService.class.getResourceAsStream("/openapi.json")) {
+                            ctx.contentType("application/json").result(in.readAllBytes());
+                        }
+                    });
+                    api.routes(routes);
+                });
+        metrics.alertsByState(api::countsByState);
+
+        KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics), streamsProperties(config));
+        AtomicInteger replacements = new AtomicInteger();
+        streams.setUncaughtExceptionHandler(error -> {
+            if (replacements.incrementAndGet() <= 3) {
+                LOG.error("stream thread failed; replacing it ({} of 3)", replacements.get(), error);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            LOG.error("stream thread failed again; shutting down so the process exits and is restarted", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        CountDownLatch failed = new CountDownLatch(1);
+        streams.setStateListener((next, previous) -> {
+            LOG.info("Kafka Streams {} -> {}", previous, next);
+            if (next == KafkaStreams.State.ERROR) {
+                failed.countDown();
+            }
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        running.set(streams);
+        streams.start();
+
+        Map<String, Object> consumerProps = new HashMap<>(config.kafkaProperties());
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-dispatcher");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-dispatcher");
+        KafkaConsumer<String, AlertNotification> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                AvroSerde.specific(AlertNotification.class, schemaRegistry, serdeConfig).deserializer());
+        KafkaProducer<String, NotificationRecord> audit = new KafkaProducer<>(producerProps(config, "audit"), new StringSerializer(),
+                AvroSerde.specific(NotificationRecord.class, schemaRegistry, serdeConfig).serializer());
+        HttpClient httpClient = HttpChannel.client(config.guard(), config.delivery().httpTimeout());
+        Map<NotificationChannel, Channel> channels = new EnumMap<>(NotificationChannel.class);
+        channels.put(NotificationChannel.WEBHOOK, HttpChannel.webhook(httpClient, config.guard(), config.secrets(), config.publicUrl(),
+                config.delivery().httpTimeout()));
+        channels.put(NotificationChannel.SLACK, HttpChannel.slack(httpClient, config.guard(), config.publicUrl(), config.delivery().httpTimeout()));
+        if (!config.delivery().smtpHost().isBlank()) {
+            channels.put(NotificationChannel.EMAIL, new EmailChannel(config.delivery(), config.publicUrl()));
+        }
+        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, channels, api::alert, config.delivery(),
+                metrics, Clock.systemUTC());
+        List<AutoCloseable> meters = List.of(streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),
+                bind(new KafkaClientMetrics(audit), registry), httpClient::stop);
+        dispatching.set(dispatcher);
+        dispatcher.start();
+        LOG.info("alerting-service {} started; HTTP on port {}", config.applicationId(), http.port());
+        return new AlertingService(streams, dispatcher, apiProducer, http, meters, failed);
+    }
+
+    private static KafkaClientMetrics bind(KafkaClientMetrics metrics, PrometheusMeterRegistry registry) {
+        metrics.bindTo(registry);
+        return metrics;
+    }
+
+    private static Map<String, Object> producerProps(AlertingConfig config, String name) {
+        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + name);
+        return props;
+    }
+
+    /** The lifecycle reads transitions and commands of one alert in one task: both topics need the same partition count. */
+    private static void checkCoPartitioned(AlertingConfig config) {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(AlertingConfig.TRANSITIONS, AlertingConfig.COMMANDS))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            int transitions = topics.get(AlertingConfig.TRANSITIONS).partitions().size();
+            int commands = topics.get(AlertingConfig.COMMANDS).partitions().size();
+            if (transitions != commands) {
+                throw new IllegalStateException(AlertingConfig.TRANSITIONS + " has " + transitions + " partitions but "
+                        + AlertingConfig.COMMANDS + " has " + commands + "; create " + AlertingConfig.COMMANDS + " with " + transitions);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + AlertingConfig.TRANSITIONS + " and " + AlertingConfig.COMMANDS
+                    + " (do they exist? topics are not auto-created): " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Serializer<SpecificRecord> anyRecord(Serializer<? extends SpecificRecord> serializer) {
+        Serializer<SpecificRecord> any = (Serializer<SpecificRecord>) serializer;
+        return any;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Readiness false, dispatcher drains (10 s), Streams closes (commits state), producers flush. */
+    @Override
+    public void close() {
+        http.stop();
+        dispatcher.close(Duration.ofSeconds(10));
+        streams.close(Duration.ofSeconds(60));
+        apiProducer.close(Duration.ofSeconds(5));
+        for (AutoCloseable meter : meters) {
+            try {
+                meter.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", meter, e.toString());
+            }
+        }
+        LOG.info("alerting-service stopped");
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        AlertingService service = start(AlertingConfig.fromEnv(Env.system()));
+        Thread watcher = new Thread(() -> {
+            try {
+                service.failed.await();
+                LOG.error("Kafka Streams is in ERROR; exiting with status 1 so the process is restarted");
+                System.exit(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "alerting-failure-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        Lifecycle.runUntilShutdown("alerting-service", service);
+    }
+}

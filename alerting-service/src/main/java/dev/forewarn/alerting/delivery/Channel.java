@@ -1,0 +1,33 @@
+package dev.forewarn.alerting.delivery;
+
+import dev.forewarn.events.AlertNotification;
+import dev.forewarn.events.NotificationDestination;
+import java.util.concurrent.CompletableFuture;
+
+/** One way of delivering a notification; an attempt never throws, it reports its result. */
+public interface Channel extends AutoCloseable {
+
+    CompletableFuture<Attempt> send(AlertNotification notification, NotificationDestination destination);
+
+    @Override
+    default void close() {
+    }
+
+    /** The result of one attempt: delivered, worth retrying, or failed for good. */
+    record Attempt(Result result, Integer httpStatus, String error) {
+
+        public enum Result { DELIVERED, RETRY, PERMANENT }
+
+        public static Attempt delivered(Integer status) {
+            return new Attempt(Result.DELIVERED, status, null);
+        }
+
+        public static Attempt retry(Integer status, String error) {
+            return new Attempt(Result.RETRY, status, error);
+        }
+
+        public static Attempt permanent(Integer status, String error) {
+            return new Attempt(Result.PERMANENT, status, error);
+        }
+    }
+}

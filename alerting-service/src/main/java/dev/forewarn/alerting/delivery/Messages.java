@@ -1,0 +1,139 @@
+package dev.forewarn.alerting.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forewarn.events.AlertNotification;
+import dev.forewarn.events.Contribution;
+import dev.forewarn.events.NotificationKind;
+import java.time.Instant;
+import java.util.Locale;
+
+/** What a notification says, per channel: webhook JSON, Slack blocks, e-mail subject, text and HTML. */
+public final class Messages {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Messages() {
+    }
+
+    /** The webhook body: the alert, its entity, level, score, projection, top reasons and links. */
+    public static String webhookJson(AlertNotification n, String publicUrl) {
+        ObjectNode root = JSON.createObjectNode()
+                .put("type", "alert." + n.getKind().name().toLowerCase(Locale.ROOT))
+                .put("notificationId", n.getNotificationId())
+                .put("timestamp", n.getCreatedAt().toString());
+        ObjectNode alert = root.putObject("alert")
+                .put("id", n.getAlertId())
+                .put("kind", n.getKind().name())
+                .put("entityType", n.getEntityType().name())
+                .put("entityId", n.getEntityId())
+                .put("level", n.getLevel().name())
+                .put("predicted", n.getPredicted())
+                .put("score", Math.round(n.getScore() * 10) / 10.0)
+                .put("firedAt", n.getFiredAt().toString());
+        alert.put("projectedCriticalAt", n.getProjectedCriticalAt() == null ? null : n.getProjectedCriticalAt().toString());
+        alert.put("transitionId", n.getTransitionId());
+        alert.put("signalOccurredAt", n.getSignalOccurredAt() == null ? null : n.getSignalOccurredAt().toString());
+        root.putObject("owner").put("id", n.getOwnerId()).put("name", n.getOwnerName());
+        ArrayNode reasons = root.putArray("topReasons");
+        for (Contribution c : n.getTopContributors()) {
+            ObjectNode reason = reasons.addObject().put("eventId", c.getEventId()).put("kind", c.getKind().name())
+                    .put("occurredAt", c.getOccurredAt().toString())
+                    .put("weight", round(c.getWeight())).put("weightNow", round(c.getWeightNow()));
+            reason.put("productId", c.getProductId());
+        }
+        ArrayNode grouped = root.putArray("groupedAlerts");
+        n.getGroupedAlerts().forEach(grouped::add);
+        root.putObject("links")
+                .put("alert", publicUrl + "/v1/alerts/" + n.getAlertId())
+                .put("acknowledge", publicUrl + "/v1/alerts/" + n.getAlertId() + "/ack");
+        return root.toString();
+    }
+
+    /** A Slack incoming-webhook message with blocks (and a text fallback). */
+    public static String slackJson(AlertNotification n, String publicUrl) {
+        ObjectNode root = JSON.createObjectNode().put("text", subject(n));
+        ArrayNode blocks = root.putArray("blocks");
+        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", subject(n));
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", summary(n, true));
+        if (!n.getTopContributors().isEmpty()) {
+            StringBuilder reasons = new StringBuilder("*Top reasons*\n");
+            n.getTopContributors().forEach(c -> reasons.append("• ").append(reason(c)).append('\n'));
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", reasons.toString());
+        }
+        ObjectNode actions = blocks.addObject().put("type", "actions");
+        actions.putArray("elements").addObject().put("type", "button").put("url", publicUrl + "/v1/alerts/" + n.getAlertId())
+                .putObject("text").put("type", "plain_text").put("text", "Open alert");
+        return root.toString();
+    }
+
+    public static String subject(AlertNotification n) {
+        String what = switch (n.getKind()) {
+            case FIRING -> n.getPredicted() ? "CRITICAL predicted" : n.getLevel().name();
+            case REPEAT -> "still " + n.getLevel().name();
+            case ESCALATED -> n.getPredicted() ? "CRITICAL predicted sooner" : "escalated to " + n.getLevel().name();
+            case ESCALATION_CONTACT -> "unacknowledged " + n.getLevel().name();
+            case RESOLVED -> "resolved";
+        };
+        return "[Forewarn] " + n.getEntityType().name().toLowerCase(Locale.ROOT) + " " + n.getEntityId() + ": " + what;
+    }
+
+    public static String text(AlertNotification n, String publicUrl) {
+        StringBuilder text = new StringBuilder(summary(n, false)).append("\n\n");
+        if (!n.getTopContributors().isEmpty()) {
+            text.append("Top reasons:\n");
+            n.getTopContributors().forEach(c -> text.append("  - ").append(reason(c)).append('\n'));
+        }
+        if (!n.getGroupedAlerts().isEmpty()) {
+            text.append("\nCustomers affected through this product: ").append(String.join(", ", n.getGroupedAlerts())).append('\n');
+        }
+        text.append("\nAlert: ").append(publicUrl).append("/v1/alerts/").append(n.getAlertId()).append('\n');
+        text.append("Notification id: ").append(n.getNotificationId()).append('\n');
+        return text.toString();
+    }
+
+    public static String html(AlertNotification n, String publicUrl) {
+        StringBuilder html = new StringBuilder("<html><body><h2>").append(escape(subject(n))).append("</h2><p>")
+                .append(escape(summary(n, false))).append("</p>");
+        if (!n.getTopContributors().isEmpty()) {
+            html.append("<h3>Top reasons</h3><ul>");
+            n.getTopContributors().forEach(c -> html.append("<li>").append(escape(reason(c))).append("</li>"));
+            html.append("</ul>");
+        }
+        if (!n.getGroupedAlerts().isEmpty()) {
+            html.append("<p>Customers affected through this product: ").append(escape(String.join(", ", n.getGroupedAlerts()))).append("</p>");
+        }
+        String link = publicUrl + "/v1/alerts/" + n.getAlertId();
+        html.append("<p><a href=\"").append(escape(link)).append("\">Open the alert</a></p></body></html>");
+        return html.toString();
+    }
+
+    private static String summary(AlertNotification n, boolean markdown) {
+        String bold = markdown ? "*" : "";
+        StringBuilder s = new StringBuilder()
+                .append(n.getEntityType().name().charAt(0)).append(n.getEntityType().name().substring(1).toLowerCase(Locale.ROOT))
+                .append(' ').append(bold).append(n.getEntityId()).append(bold)
+                .append(" is at ").append(n.getLevel().name()).append(" with a risk score of ").append(Math.round(n.getScore())).append('.');
+        if (n.getProjectedCriticalAt() != null && n.getKind() != NotificationKind.RESOLVED) {
+            s.append(" At the current pace it turns CRITICAL at ").append(n.getProjectedCriticalAt()).append('.');
+        }
+        if (n.getOwnerName() != null || n.getOwnerId() != null) {
+            s.append(" Owner: ").append(n.getOwnerName() != null ? n.getOwnerName() : n.getOwnerId()).append('.');
+        }
+        return s.toString();
+    }
+
+    private static String reason(Contribution c) {
+        return c.getKind().name().toLowerCase(Locale.ROOT) + (c.getProductId() == null ? "" : " on product " + c.getProductId())
+                + " at " + Instant.ofEpochMilli(c.getOccurredAt().toEpochMilli()) + " (weight " + round(c.getWeightNow()) + ")";
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

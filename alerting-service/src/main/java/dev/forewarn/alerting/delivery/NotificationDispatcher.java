@@ -1,0 +1,334 @@
+package dev.forewarn.alerting.delivery;
+
+import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.events.Alert;
+import dev.forewarn.events.AlertNotification;
+import dev.forewarn.events.DeliveryOutcome;
+import dev.forewarn.events.NotificationChannel;
+import dev.forewarn.events.NotificationDestination;
+import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.NotificationRecord;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the notifications of {@code alerts.outbox} at least once. Each notification goes to each
+ * of its destinations concurrently, with retries (exponential backoff, full jitter, bounded
+ * attempts) and a token bucket per destination host; every attempt's outcome is written to
+ * {@code alerts.notifications}. An outbox offset is committed only when every notification at or
+ * below it has finished (delivered or failed for good) and its audit records are acknowledged, so
+ * a crash re-sends unfinished notifications with the same {@code webhook-id} and loses none.
+ *
+ * <p>A notification of an alert that was acknowledged after the notification was decided is not
+ * sent (audited as SILENCED, "acknowledged before delivery"): an acknowledged alert is never re-sent,
+ * even when a restart re-delivers older outbox records.
+ */
+public final class NotificationDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
+
+    private final Consumer<String, AlertNotification> consumer;
+    private final Producer<String, NotificationRecord> audit;
+    private final Map<NotificationChannel, Channel> channels;
+    private final Function<String, Optional<Alert>> alerts;
+    private final AlertingConfig.Delivery config;
+    private final AlertingMetrics metrics;
+    private final Clock clock;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "alerting-retries");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Thread thread;
+    private volatile boolean running = true;
+    /** Channel calls under way (not counting retries waiting for their backoff). */
+    private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+
+    public NotificationDispatcher(Consumer<String, AlertNotification> consumer, Producer<String, NotificationRecord> audit,
+                                  Map<NotificationChannel, Channel> channels, Function<String, Optional<Alert>> alerts,
+                                  AlertingConfig.Delivery config, AlertingMetrics metrics, Clock clock) {
+        this.consumer = consumer;
+        this.audit = audit;
+        this.channels = Map.copyOf(channels);
+        this.alerts = alerts;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "alerting-dispatcher");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        consumer.subscribe(List.of(AlertingConfig.OUTBOX), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                commit();
+                offsets.revoked(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        });
+        long lastCommit = System.nanoTime();
+        try {
+            while (running) {
+                ConsumerRecords<String, AlertNotification> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, AlertNotification> record : records) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    offsets.started(partition, record.offset());
+                    deliver(record.value()).whenComplete((ok, error) -> {
+                        if (error != null) {
+                            LOG.error("notification at {}@{} did not finish; it is re-delivered after a restart", partition, record.offset(), error);
+                        } else {
+                            offsets.finished(partition, record.offset());
+                        }
+                    });
+                }
+                if (offsets.inFlight() >= config.maxInFlight()) {
+                    consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused());
+                }
+                if (System.nanoTime() - lastCommit > 1_000_000_000L) {
+                    commit();
+                    lastCommit = System.nanoTime();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        }
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable();
+        committable.keySet().retainAll(consumer.assignment());
+        if (committable.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(committable);
+            offsets.committed(committable);
+        } catch (RuntimeException e) {
+            LOG.warn("outbox offset commit failed; the notifications since the last commit may be re-sent: {}", e.toString());
+        }
+    }
+
+    private CompletableFuture<Void> deliver(AlertNotification notification) {
+        if (notification == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (NotificationDestination destination : notification.getDestinations()) {
+            all.add(attempt(notification, destination, 1));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> attempt(AlertNotification n, NotificationDestination d, int attempt) {
+        Optional<Alert> alert = alerts.apply(n.getAlertId());
+        if (n.getKind() != NotificationKind.RESOLVED && alert.isPresent() && alert.get().getAcknowledgedAt() != null
+                && alert.get().getAcknowledgedAt().isAfter(n.getCreatedAt())) {
+            return record(n, d, DeliveryOutcome.SILENCED, attempt, null, "acknowledged before delivery");
+        }
+        Channel channel = channels.get(d.getChannel());
+        if (channel == null) {
+            return record(n, d, DeliveryOutcome.FAILED, attempt, null, d.getChannel() + " is not configured");
+        }
+        ConsumptionProbe probe = bucket(d).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            return later(Duration.ofNanos(probe.getNanosToWaitForRefill()), () -> attempt(n, d, attempt));
+        }
+        long start = System.nanoTime();
+        sending.incrementAndGet();
+        return channel.send(n, d).whenComplete((result, error) -> sending.decrementAndGet()).thenCompose(result -> {
+            metrics.attempt(d.getChannel(), Duration.ofNanos(System.nanoTime() - start));
+            switch (result.result()) {
+                case DELIVERED -> {
+                    if (n.getSignalOccurredAt() != null) {
+                        metrics.endToEnd(Duration.between(n.getSignalOccurredAt(), clock.instant()));
+                    }
+                    return record(n, d, DeliveryOutcome.DELIVERED, attempt, result.httpStatus(), null);
+                }
+                case RETRY -> {
+                    if (attempt < config.maxAttempts()) {
+                        metrics.retry(d.getChannel());
+                        return record(n, d, DeliveryOutcome.RETRYING, attempt, result.httpStatus(), result.error())
+                                .thenCompose(ignored -> later(backoff(attempt), () -> attempt(n, d, attempt + 1)));
+                    }
+                    return record(n, d, DeliveryOutcome.FAILED, attempt, result.httpStatus(),
+                            result.error() + " (gave up after " + attempt + " attempts)");
+                }
+                default -> {
+                    return record(n, d, DeliveryOutcome.FAILED, attempt, result.httpStatus(), result.error());
+                }
+            }
+        });
+    }
+
+    /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
+    Duration backoff(int attempt) {
+        long cap = Math.min(config.maxBackoff().toMillis(), config.backoff().toMillis() << Math.min(attempt - 1, 30));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+    }
+
+    /** Runs {@code next} after {@code delay}; while shutting down it never runs, so the notification stays uncommitted and is re-sent after the restart. */
+    private CompletableFuture<Void> later(Duration delay, java.util.function.Supplier<CompletableFuture<Void>> next) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!running) {
+            return result;
+        }
+        scheduler.schedule(() -> next.get().whenComplete((ok, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(null);
+            }
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private Bucket bucket(NotificationDestination d) {
+        String key = d.getChannel() + ":" + host(d.getAddress());
+        return buckets.computeIfAbsent(key, k -> Bucket.builder()
+                .addLimit(limit -> limit.capacity(config.ratePerSecond()).refillGreedy(config.ratePerSecond(), Duration.ofSeconds(1)))
+                .build());
+    }
+
+    private static String host(String address) {
+        int at = address.lastIndexOf('@');
+        if (at >= 0 && !address.contains("://")) {
+            return address.substring(at + 1).toLowerCase(Locale.ROOT);
+        }
+        try {
+            String host = URI.create(address).getHost();
+            return host == null ? address : host.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
+    }
+
+    private CompletableFuture<Void> record(AlertNotification n, NotificationDestination d, DeliveryOutcome outcome, int attempt,
+                                           Integer status, String error) {
+        metrics.outcome(d.getChannel(), outcome);
+        if (outcome == DeliveryOutcome.FAILED) {
+            LOG.warn("notification {} of {} to {} {} failed: {}", n.getNotificationId(), n.getAlertId(), d.getChannel(), redact(d.getAddress()), error);
+        }
+        NotificationRecord record = NotificationRecord.newBuilder()
+                .setNotificationId(n.getNotificationId())
+                .setAlertId(n.getAlertId())
+                .setEntityType(n.getEntityType())
+                .setEntityId(n.getEntityId())
+                .setKind(n.getKind())
+                .setLevel(n.getLevel())
+                .setChannel(d.getChannel())
+                .setDestination(redact(d.getAddress()))
+                .setOwnerId(n.getOwnerId())
+                .setOutcome(outcome)
+                .setAttempt(attempt)
+                .setHttpStatus(status)
+                .setError(error)
+                .setTransitionId(n.getTransitionId())
+                .setSignalOccurredAt(n.getSignalOccurredAt())
+                .setAttemptedAt(Instant.now(clock))
+                .build();
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        audit.send(new ProducerRecord<>(AlertingConfig.NOTIFICATIONS, n.getAlertId(), record), (metadata, exception) -> {
+            if (exception != null) {
+                written.completeExceptionally(exception);
+            } else {
+                written.complete(null);
+            }
+        });
+        return written;
+    }
+
+    /** A URL without credentials, query or fragment (tokens often live there); e-mail addresses as they are. */
+    static String redact(String address) {
+        if (!address.contains("://")) {
+            return address;
+        }
+        try {
+            URI uri = URI.create(address);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        } catch (IllegalArgumentException e) {
+            return "(invalid URL)";
+        }
+    }
+
+    /**
+     * Stops polling, lets attempts under way finish for up to {@code grace} (retries waiting for
+     * their backoff are not started), commits what finished; the rest is re-sent after a restart.
+     */
+    public void close(Duration grace) {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (sending.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        scheduler.shutdownNow();
+        audit.flush();
+        if (!thread.isAlive()) {
+            commit();
+        }
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        channels.values().forEach(Channel::close);
+        audit.close(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,286 @@
+package dev.forewarn.alerting.lifecycle;
+
+import dev.forewarn.events.Alert;
+import dev.forewarn.events.AlertEvent;
+import dev.forewarn.events.AlertState;
+import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskTransition;
+import dev.forewarn.events.TransitionKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The alert state machine, in one pure class (no Kafka types, no clock): what happens to an
+ * entity's alert when a risk transition arrives, when its owner acknowledges it and when time
+ * passes. It decides <em>which</em> notifications are due; routing, silences and inhibition are
+ * applied by the caller.
+ *
+ * <pre>
+ *            WARNING / CRITICAL / PREDICTED                  ack
+ *  (none|RESOLVED) ─────────────────▶ FIRING ─────────────────────▶ ACKNOWLEDGED
+ *                                      │  ▲  level rises above the notified level: ESCALATED (ack cleared)
+ *                                      │  │  unacked: REPEAT every repeatInterval;
+ *                                      │  │  unacked CRITICAL for ackTimeout: ESCALATION_CONTACT (once)
+ *              to OK / WATCH           ▼  │ fires again within the flap window: back, without a notification
+ *                                   RESOLVING ──(flap window over)──▶ RESOLVED (RESOLVED notification)
+ * </pre>
+ *
+ * Flapping input (levels alternating around a threshold) therefore produces one FIRING, at most
+ * one ESCALATED per level, and one RESOLVED after the entity stays calm for the flap window.
+ */
+public final class AlertLifecycle {
+
+    /**
+     * @param repeatInterval        while firing and unacknowledged, notify again after this long (Alertmanager: 4h)
+     * @param ackTimeout            an unacknowledged CRITICAL alert goes to the escalation contact after this long (PagerDuty: 30 min)
+     * @param flapWindow            a calmed-down alert resolves only after staying calm this long
+     * @param predictedCloserFactor a PREDICTED re-notifies when the time left to CRITICAL shrank to this share of the time left at the last notification
+     * @param resolvedRetention     a resolved alert is forgotten after this long
+     * @param maxHistory            history entries kept per alert
+     */
+    public record Config(Duration repeatInterval, Duration ackTimeout, Duration flapWindow, double predictedCloserFactor,
+                         Duration resolvedRetention, int maxHistory) {
+
+        public static Config defaults() {
+            return new Config(Duration.ofHours(4), Duration.ofMinutes(30), Duration.ofMinutes(5), 0.5, Duration.ofDays(7), 50);
+        }
+    }
+
+    /**
+     * What an input did.
+     *
+     * @param alert     the alert afterwards; {@code null} if there is (no longer) an alert
+     * @param changed   whether the alert must be stored
+     * @param notifications    notifications due, in order
+     */
+    public record Outcome(Alert alert, boolean changed, List<NotificationKind> notifications) {
+
+        static Outcome unchanged(Alert alert) {
+            return new Outcome(alert, false, List.of());
+        }
+    }
+
+    private final Config config;
+
+    public AlertLifecycle(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** A risk transition of the alert's entity. {@code current} may be null (no alert yet). */
+    public Outcome onTransition(Alert current, String alertId, RiskTransition t, Instant now) {
+        boolean alerting = isAlerting(t);
+        boolean active = current != null && current.getState() != AlertState.RESOLVED;
+        if (!active) {
+            if (!alerting) {
+                return Outcome.unchanged(current);
+            }
+            Alert.Builder fired = Alert.newBuilder()
+                    .setAlertId(alertId)
+                    .setEntityType(t.getEntityType())
+                    .setEntityId(t.getEntityId())
+                    .setState(AlertState.FIRING)
+                    .setLevel(t.getToLevel())
+                    .setNotifiedLevel(t.getToLevel())
+                    .setPredicted(t.getKind() == TransitionKind.PREDICTED && t.getToLevel() != RiskLevel.CRITICAL)
+                    .setScore(t.getScore())
+                    .setProjectedCriticalAt(t.getProjectedCriticalAt())
+                    .setNotifiedProjectedCriticalAt(t.getProjectedCriticalAt())
+                    .setTopContributors(t.getTopContributors())
+                    .setFiredAt(now)
+                    .setCriticalSince(t.getToLevel() == RiskLevel.CRITICAL ? now : null)
+                    .setLastNotifiedAt(now)
+                    .setLastTransitionId(t.getTransitionId())
+                    .setSignalOccurredAt(t.getSignalOccurredAt())
+                    .setNotificationSeq(current == null ? 0 : current.getNotificationSeq())
+                    .setUpdatedAt(now)
+                    .setHistory(current == null ? new ArrayList<>() : new ArrayList<>(current.getHistory()));
+            Alert alert = fired.build();
+            record(alert, now, "fired", t.getKind() + " to " + t.getToLevel() + " (score " + round(t.getScore()) + ")");
+            return new Outcome(alert, true, List.of(NotificationKind.FIRING));
+        }
+
+        Alert alert = Alert.newBuilder(current)
+                .setLevel(t.getToLevel())
+                .setScore(t.getScore())
+                .setProjectedCriticalAt(t.getProjectedCriticalAt())
+                .setTopContributors(t.getTopContributors())
+                .setLastTransitionId(t.getTransitionId())
+                .setSignalOccurredAt(t.getSignalOccurredAt())
+                .setUpdatedAt(now)
+                .setHistory(new ArrayList<>(current.getHistory()))
+                .build();
+        if (!alerting) {
+            alert.setCriticalSince(null);
+            if (current.getState() == AlertState.RESOLVING) {
+                return new Outcome(alert, true, List.of());
+            }
+            if (config.flapWindow().isZero()) {
+                return resolve(alert, now);
+            }
+            alert.setState(AlertState.RESOLVING);
+            alert.setResolveAt(now.plus(config.flapWindow()));
+            record(alert, now, "resolving", "level " + t.getToLevel() + "; resolves at " + alert.getResolveAt() + " unless it fires again");
+            return new Outcome(alert, true, List.of());
+        }
+
+        if (current.getState() == AlertState.RESOLVING) {
+            alert.setState(alert.getAcknowledgedAt() != null ? AlertState.ACKNOWLEDGED : AlertState.FIRING);
+            alert.setResolveAt(null);
+            record(alert, now, "refired", "level " + t.getToLevel() + " within the flap window; no new notification");
+        }
+        if (t.getToLevel() == RiskLevel.CRITICAL) {
+            if (alert.getCriticalSince() == null) {
+                alert.setCriticalSince(now);
+            }
+        } else {
+            alert.setCriticalSince(null);
+        }
+        if (rank(t.getToLevel()) > rank(alert.getNotifiedLevel())) {
+            alert.setNotifiedLevel(t.getToLevel());
+            alert.setPredicted(false);
+            if (alert.getState() == AlertState.ACKNOWLEDGED) {
+                alert.setState(AlertState.FIRING);
+                alert.setAcknowledgedAt(null);
+                alert.setAcknowledgedBy(null);
+            }
+            notified(alert, now);
+            record(alert, now, "escalated", "to " + t.getToLevel() + " (score " + round(t.getScore()) + ")");
+            return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
+        }
+        if (predictedMuchCloser(alert, t, now)) {
+            alert.setPredicted(true);
+            if (alert.getState() == AlertState.ACKNOWLEDGED) {
+                alert.setState(AlertState.FIRING);
+                alert.setAcknowledgedAt(null);
+                alert.setAcknowledgedBy(null);
+            }
+            notified(alert, now);
+            record(alert, now, "escalated", "CRITICAL now predicted at " + t.getProjectedCriticalAt());
+            return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
+        }
+        return new Outcome(alert, true, List.of());
+    }
+
+    /** The owner acknowledges the alert: it stops repeating and is not escalated to the contact. */
+    public Outcome onAcknowledge(Alert current, String actor, String comment, Instant now) {
+        if (current == null || current.getState() == AlertState.RESOLVED || current.getAcknowledgedAt() != null) {
+            return Outcome.unchanged(current);
+        }
+        Alert alert = Alert.newBuilder(current)
+                .setState(current.getState() == AlertState.FIRING ? AlertState.ACKNOWLEDGED : current.getState())
+                .setAcknowledgedAt(now)
+                .setAcknowledgedBy(actor)
+                .setUpdatedAt(now)
+                .setHistory(new ArrayList<>(current.getHistory()))
+                .build();
+        record(alert, now, "acknowledged", comment == null || comment.isBlank() ? "by " + actor : "by " + actor + ": " + comment);
+        return new Outcome(alert, true, List.of());
+    }
+
+    /** Time passed: resolve after the flap window, repeat, escalate to the contact, forget old resolved alerts. */
+    public Outcome onTick(Alert current, Instant now) {
+        if (current == null) {
+            return Outcome.unchanged(null);
+        }
+        switch (current.getState()) {
+            case RESOLVED -> {
+                Instant resolvedAt = current.getResolvedAt() == null ? current.getUpdatedAt() : current.getResolvedAt();
+                return now.isBefore(resolvedAt.plus(config.resolvedRetention()))
+                        ? Outcome.unchanged(current) : new Outcome(null, true, List.of());
+            }
+            case RESOLVING -> {
+                if (now.isBefore(current.getResolveAt())) {
+                    return Outcome.unchanged(current);
+                }
+                return resolve(copy(current, now), now);
+            }
+            case ACKNOWLEDGED -> {
+                return Outcome.unchanged(current);
+            }
+            default -> {
+                // FIRING, unacknowledged. Nothing repeats while a silence or an inhibition holds a notification back.
+                if (current.getPendingKind() != null) {
+                    return Outcome.unchanged(current);
+                }
+                List<NotificationKind> due = new ArrayList<>(2);
+                Alert alert = null;
+                if (current.getCriticalSince() != null && current.getEscalatedToContactAt() == null
+                        && !now.isBefore(current.getCriticalSince().plus(config.ackTimeout()))) {
+                    alert = copy(current, now);
+                    alert.setEscalatedToContactAt(now);
+                    record(alert, now, "escalated-to-contact", "CRITICAL and unacknowledged for " + config.ackTimeout());
+                    due.add(NotificationKind.ESCALATION_CONTACT);
+                }
+                Instant last = current.getLastNotifiedAt() == null ? current.getFiredAt() : current.getLastNotifiedAt();
+                if (!now.isBefore(last.plus(config.repeatInterval()))) {
+                    alert = alert == null ? copy(current, now) : alert;
+                    notified(alert, now);
+                    record(alert, now, "repeated", "still " + current.getLevel() + " and unacknowledged");
+                    due.add(NotificationKind.REPEAT);
+                }
+                return alert == null ? Outcome.unchanged(current) : new Outcome(alert, true, List.copyOf(due));
+            }
+        }
+    }
+
+    /** Appends to the alert's history, keeping the newest {@link Config#maxHistory} entries. */
+    public void record(Alert alert, Instant at, String event, String detail) {
+        List<AlertEvent> history = alert.getHistory();
+        history.add(new AlertEvent(at, event, detail));
+        while (history.size() > config.maxHistory()) {
+            history.remove(0);
+        }
+    }
+
+    private Outcome resolve(Alert alert, Instant now) {
+        alert.setState(AlertState.RESOLVED);
+        alert.setResolvedAt(now);
+        alert.setResolveAt(null);
+        alert.setCriticalSince(null);
+        record(alert, now, "resolved", "level " + alert.getLevel());
+        return new Outcome(alert, true, List.of(NotificationKind.RESOLVED));
+    }
+
+    private boolean predictedMuchCloser(Alert alert, RiskTransition t, Instant now) {
+        if (t.getKind() != TransitionKind.PREDICTED || t.getProjectedCriticalAt() == null || alert.getNotifiedLevel() == RiskLevel.CRITICAL) {
+            return false;
+        }
+        Instant before = alert.getNotifiedProjectedCriticalAt();
+        if (before == null) {
+            return true;
+        }
+        long leftBefore = Math.max(0, before.toEpochMilli() - now.toEpochMilli());
+        long leftNow = Math.max(0, t.getProjectedCriticalAt().toEpochMilli() - now.toEpochMilli());
+        return leftNow <= leftBefore * config.predictedCloserFactor();
+    }
+
+    private static void notified(Alert alert, Instant now) {
+        alert.setLastNotifiedAt(now);
+        alert.setNotifiedProjectedCriticalAt(alert.getProjectedCriticalAt());
+    }
+
+    private static Alert copy(Alert current, Instant now) {
+        return Alert.newBuilder(current).setUpdatedAt(now).setHistory(new ArrayList<>(current.getHistory())).build();
+    }
+
+    /** A transition that keeps or makes an alert fire: WARNING or CRITICAL, or CRITICAL predicted. */
+    static boolean isAlerting(RiskTransition t) {
+        return t.getToLevel() == RiskLevel.WARNING || t.getToLevel() == RiskLevel.CRITICAL
+                || (t.getKind() == TransitionKind.PREDICTED && t.getProjectedCriticalAt() != null);
+    }
+
+    private static int rank(RiskLevel level) {
+        return level == null ? -1 : level.ordinal();
+    }
+
+    private static String round(double score) {
+        return String.valueOf(Math.round(score * 10) / 10.0);
+    }
+}

@@ -1,0 +1,310 @@
+package dev.forewarn.alerting.topology;
+
+import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.route.DefaultRoute;
+import dev.forewarn.alerting.route.Route;
+import dev.forewarn.events.Alert;
+import dev.forewarn.events.AlertCommand;
+import dev.forewarn.events.AlertNotification;
+import dev.forewarn.events.AlertState;
+import dev.forewarn.events.Contribution;
+import dev.forewarn.events.DeliveryOutcome;
+import dev.forewarn.events.EntityType;
+import dev.forewarn.events.NotificationChannel;
+import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.NotificationRecord;
+import dev.forewarn.events.OwnerAssignment;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskTransition;
+import dev.forewarn.events.Silence;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link AlertLifecycle} per entity over risk transitions and acknowledgements, on the wall
+ * clock (alerts are about now), and turns its decisions into routed notifications: owner lookup,
+ * silences and inhibition. Writes the alert to {@code alerts.state}, each notification to
+ * {@code alerts.outbox} (delivered by the dispatcher) and held ones to the audit topic.
+ */
+final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
+
+    record Settings(AlertLifecycle lifecycle, DefaultRoute route, Duration tickInterval, AlertingMetrics metrics) {
+    }
+
+    private final Settings settings;
+    private final AlertLifecycle lifecycle;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, Alert> alerts;
+    private KeyValueStore<String, OwnerAssignment> owners;
+    private KeyValueStore<String, Silence> silences;
+    private KeyValueStore<String, Alert> view;
+
+    AlertProcessor(Settings settings) {
+        this.settings = settings;
+        this.lifecycle = settings.lifecycle();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        alerts = context.getStateStore(AlertingTopology.ALERT_STORE);
+        owners = context.getStateStore(AlertingTopology.OWNERS_VIEW);
+        silences = context.getStateStore(AlertingTopology.SILENCES_VIEW);
+        view = context.getStateStore(AlertingTopology.ALERTS_VIEW);
+        context.schedule(settings.tickInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        String alertId = record.key();
+        if (alertId == null || record.value() == null) {
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Alert current = alerts.get(alertId);
+        AlertLifecycle.Outcome outcome;
+        if (record.value() instanceof RiskTransition transition) {
+            outcome = lifecycle.onTransition(current, alertId, transition, now);
+        } else if (record.value() instanceof AlertCommand command) {
+            if (current == null) {
+                LOG.warn("acknowledgement {} of unknown alert {} ignored", command.getCommandId(), alertId);
+                return;
+            }
+            outcome = lifecycle.onAcknowledge(current, command.getActor(), command.getComment(), now);
+        } else {
+            return;
+        }
+        apply(alertId, outcome, now);
+    }
+
+    private void apply(String alertId, AlertLifecycle.Outcome outcome, Instant now) {
+        if (!outcome.changed()) {
+            return;
+        }
+        Alert alert = outcome.alert();
+        if (alert == null) {
+            alerts.delete(alertId);
+            context.forward(new Record<>(alertId, (SpecificRecord) null, now.toEpochMilli()), AlertingTopology.SINK_STATE);
+            return;
+        }
+        for (NotificationKind kind : outcome.notifications()) {
+            settings.metrics().decided(kind);
+            decide(alert, kind, now);
+        }
+        alerts.put(alertId, alert);
+        context.forward(new Record<>(alertId, (SpecificRecord) alert, now.toEpochMilli()), AlertingTopology.SINK_STATE);
+    }
+
+    /** Time-driven work: the lifecycle's timers, and notifications released when their silence or inhibition ends. */
+    private void tick(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        List<KeyValue<String, AlertLifecycle.Outcome>> changes = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> all = alerts.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Alert> entry = all.next();
+                AlertLifecycle.Outcome outcome = lifecycle.onTick(entry.value, now);
+                Alert alert = outcome.alert();
+                if (alert != null && alert.getPendingKind() != null && held(alert, now).isEmpty()) {
+                    Alert released = outcome.changed() ? alert : Alert.newBuilder(alert).setHistory(new ArrayList<>(alert.getHistory())).build();
+                    NotificationKind pending = released.getPendingKind();
+                    clearHeld(released);
+                    lifecycle.record(released, now, "released", pending + " no longer silenced or inhibited");
+                    released.setLastNotifiedAt(now);
+                    emit(released, pending, Route.of(owner(released), pending, settings.route()), now);
+                    outcome = new AlertLifecycle.Outcome(released, true, outcome.notifications());
+                }
+                if (outcome.changed()) {
+                    changes.add(KeyValue.pair(entry.key, outcome));
+                }
+            }
+        }
+        changes.forEach(change -> apply(change.key, change.value, now));
+    }
+
+    /** Sends {@code kind} unless a silence or an inhibition holds it back. */
+    private void decide(Alert alert, NotificationKind kind, Instant now) {
+        // A held FIRING means the owner never heard of this alert: it resolves without a word.
+        if (kind == NotificationKind.RESOLVED && alert.getPendingKind() == NotificationKind.FIRING) {
+            clearHeld(alert);
+            lifecycle.record(alert, now, "resolved-quietly", "its firing was never sent");
+            return;
+        }
+        Route route = Route.of(owner(alert), kind, settings.route());
+        Optional<Held> held = held(alert, route.ownerId(), now);
+        if (held.isPresent()) {
+            Held h = held.get();
+            NotificationKind pending = alert.getPendingKind();
+            alert.setPendingKind(pending == NotificationKind.FIRING ? pending : kind);
+            alert.setSilencedBy(h.silenceId());
+            alert.setInhibitedBy(h.inhibitingAlert());
+            lifecycle.record(alert, now, h.silenceId() != null ? "silenced" : "inhibited",
+                    kind + " held by " + (h.silenceId() != null ? "silence " + h.silenceId() : h.inhibitingAlert()));
+            if (h.silenceId() != null) {
+                settings.metrics().silenced();
+            } else {
+                settings.metrics().inhibited();
+            }
+            audit(alert, kind, route, h.silenceId() != null ? DeliveryOutcome.SILENCED : DeliveryOutcome.INHIBITED,
+                    h.silenceId() != null ? "silence " + h.silenceId() : "grouped under " + h.inhibitingAlert(), now);
+            return;
+        }
+        emit(alert, kind, route, now);
+    }
+
+    private record Held(String silenceId, String inhibitingAlert) {
+    }
+
+    private Optional<Held> held(Alert alert, Instant now) {
+        NotificationKind kind = alert.getPendingKind();
+        return held(alert, Route.of(owner(alert), kind, settings.route()).ownerId(), now);
+    }
+
+    private Optional<Held> held(Alert alert, String ownerId, Instant now) {
+        try (KeyValueIterator<String, Silence> all = silences.all()) {
+            while (all.hasNext()) {
+                Silence silence = all.next().value;
+                if (matches(silence, alert, ownerId, now)) {
+                    return Optional.of(new Held(silence.getSilenceId(), null));
+                }
+            }
+        }
+        return inhibitingProduct(alert).map(product -> new Held(null, product));
+    }
+
+    static boolean matches(Silence silence, Alert alert, String ownerId, Instant now) {
+        return !now.isBefore(silence.getStartsAt()) && now.isBefore(silence.getEndsAt())
+                && (silence.getEntityType() == null || silence.getEntityType() == alert.getEntityType())
+                && (silence.getEntityId() == null || silence.getEntityId().equals(alert.getEntityId()))
+                && (silence.getOwnerId() == null || silence.getOwnerId().equals(ownerId));
+    }
+
+    /**
+     * Inhibition, as Alertmanager's {@code equal}: a customer alert whose top reasons are mostly one
+     * product (at least half of the positive weight) is grouped under that product's alert while
+     * the product alert is CRITICAL and not resolved.
+     */
+    private Optional<String> inhibitingProduct(Alert alert) {
+        if (alert.getEntityType() != EntityType.CUSTOMER || alert.getState() == AlertState.RESOLVED) {
+            return Optional.empty();
+        }
+        Map<String, Double> byProduct = new HashMap<>();
+        double total = 0;
+        for (Contribution c : alert.getTopContributors()) {
+            if (c.getWeightNow() > 0) {
+                total += c.getWeightNow();
+                if (c.getProductId() != null) {
+                    byProduct.merge(c.getProductId(), c.getWeightNow(), Double::sum);
+                }
+            }
+        }
+        double all = total;
+        return byProduct.entrySet().stream()
+                .filter(e -> e.getValue() >= 0.5 * all)
+                .map(e -> "PRODUCT:" + e.getKey())
+                .filter(id -> {
+                    Alert product = view.get(id);
+                    return product != null && product.getLevel() == RiskLevel.CRITICAL
+                            && (product.getState() == AlertState.FIRING || product.getState() == AlertState.ACKNOWLEDGED);
+                })
+                .findFirst();
+    }
+
+    private void emit(Alert alert, NotificationKind kind, Route route, Instant now) {
+        if (route.destinations().isEmpty()) {
+            lifecycle.record(alert, now, "unrouted", kind + ": neither the owner nor the default route has a destination");
+            audit(alert, kind, route, DeliveryOutcome.FAILED, "no destination: the entity has no owner with a channel and the default route is empty", now);
+            return;
+        }
+        int sequence = alert.getNotificationSeq() + 1;
+        alert.setNotificationSeq(sequence);
+        alert.setOwnerId(route.ownerId());
+        AlertNotification notification = AlertNotification.newBuilder()
+                .setNotificationId(NotificationIds.of(alert.getAlertId(), alert.getFiredAt(), sequence))
+                .setAlertId(alert.getAlertId())
+                .setKind(kind)
+                .setEntityType(alert.getEntityType())
+                .setEntityId(alert.getEntityId())
+                .setLevel(alert.getLevel())
+                .setPredicted(alert.getPredicted())
+                .setScore(alert.getScore())
+                .setProjectedCriticalAt(alert.getProjectedCriticalAt())
+                .setTopContributors(new ArrayList<>(alert.getTopContributors()))
+                .setOwnerId(route.ownerId())
+                .setOwnerName(route.ownerName())
+                .setDestinations(route.destinations())
+                .setGroupedAlerts(grouped(alert))
+                .setTransitionId(alert.getLastTransitionId())
+                .setSignalOccurredAt(alert.getSignalOccurredAt())
+                .setFiredAt(alert.getFiredAt())
+                .setCreatedAt(now)
+                .build();
+        lifecycle.record(alert, now, "notified", kind + " " + notification.getNotificationId() + " to " + route.ownerId());
+        context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) notification, now.toEpochMilli()), AlertingTopology.SINK_OUTBOX);
+    }
+
+    /** Customer alerts grouped under this product alert (read from the alerts view). */
+    private List<String> grouped(Alert alert) {
+        if (alert.getEntityType() != EntityType.PRODUCT) {
+            return List.of();
+        }
+        List<String> grouped = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> all = view.prefixScan("CUSTOMER:", new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (all.hasNext() && grouped.size() < 100) {
+                Alert customer = all.next().value;
+                if (alert.getAlertId().equals(customer.getInhibitedBy()) && customer.getState() != AlertState.RESOLVED) {
+                    grouped.add(customer.getAlertId());
+                }
+            }
+        }
+        return grouped;
+    }
+
+    private void audit(Alert alert, NotificationKind kind, Route route, DeliveryOutcome outcome, String why, Instant now) {
+        NotificationRecord record = NotificationRecord.newBuilder()
+                .setNotificationId(NotificationIds.of(alert.getAlertId(), alert.getFiredAt(), alert.getNotificationSeq() + 1))
+                .setAlertId(alert.getAlertId())
+                .setEntityType(alert.getEntityType())
+                .setEntityId(alert.getEntityId())
+                .setKind(kind)
+                .setLevel(alert.getLevel())
+                .setChannel(route.destinations().isEmpty() ? NotificationChannel.WEBHOOK : route.destinations().get(0).getChannel())
+                .setDestination(route.destinations().isEmpty() ? "(none)" : route.destinations().get(0).getAddress())
+                .setOwnerId(route.ownerId())
+                .setOutcome(outcome)
+                .setAttempt(0)
+                .setError(why)
+                .setTransitionId(alert.getLastTransitionId())
+                .setSignalOccurredAt(alert.getSignalOccurredAt())
+                .setAttemptedAt(now)
+                .build();
+        context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) record, now.toEpochMilli()), AlertingTopology.SINK_AUDIT);
+    }
+
+    private OwnerAssignment owner(Alert alert) {
+        return owners.get(alert.getEntityType() + ":" + alert.getEntityId());
+    }
+
+    private static void clearHeld(Alert alert) {
+        alert.setPendingKind(null);
+        alert.setSilencedBy(null);
+        alert.setInhibitedBy(null);
+    }
+}
