@@ -1,0 +1,196 @@
+package dev.forewarn.alerting.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forewarn.events.Alert;
+import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.events.AlertState;
+import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskTransition;
+import dev.forewarn.events.TransitionKind;
+import dev.forewarn.testsupport.TestRecords;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AlertLifecycleTest {
+
+    private static final String ID = "CUSTOMER:C-1001";
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    private final AlertLifecycle lifecycle = new AlertLifecycle(AlertLifecycle.Config.defaults());
+
+    @BeforeAll
+    static void trustGeneratedClasses() {
+        AvroSchemas.trustGeneratedClasses();
+    }
+
+    private static RiskTransition to(TransitionKind kind, RiskLevel level) {
+        return TestRecords.riskTransition().setKind(kind).setToLevel(level).build();
+    }
+
+    private static RiskTransition predicted(RiskLevel level, Instant criticalAt) {
+        return TestRecords.riskTransition().setKind(TransitionKind.PREDICTED).setToLevel(level).setProjectedCriticalAt(criticalAt).build();
+    }
+
+    private Alert fire(RiskLevel level) {
+        return lifecycle.onTransition(null, ID, to(TransitionKind.ESCALATED, level), NOW).alert();
+    }
+
+    @Test
+    void shouldFireOnWarningCriticalOrPredictedButNotOnWatch() {
+        assertThat(lifecycle.onTransition(null, ID, to(TransitionKind.ESCALATED, RiskLevel.WARNING), NOW).notifications())
+                .containsExactly(NotificationKind.FIRING);
+        assertThat(lifecycle.onTransition(null, ID, to(TransitionKind.ESCALATED, RiskLevel.CRITICAL), NOW).notifications())
+                .containsExactly(NotificationKind.FIRING);
+        AlertLifecycle.Outcome predicted = lifecycle.onTransition(null, ID, predicted(RiskLevel.WATCH, NOW.plus(Duration.ofHours(20))), NOW);
+        assertThat(predicted.notifications()).containsExactly(NotificationKind.FIRING);
+        assertThat(predicted.alert().getPredicted()).isTrue();
+
+        AlertLifecycle.Outcome watch = lifecycle.onTransition(null, ID, to(TransitionKind.ESCALATED, RiskLevel.WATCH), NOW);
+        assertThat(watch.alert()).isNull();
+        assertThat(watch.notifications()).isEmpty();
+    }
+
+    @Test
+    void shouldNotifyAgainWhenTheLevelRisesAndOnlyOncePerLevel() {
+        Alert alert = fire(RiskLevel.WARNING);
+
+        AlertLifecycle.Outcome critical = lifecycle.onTransition(alert, ID, to(TransitionKind.ESCALATED, RiskLevel.CRITICAL), NOW.plusSeconds(60));
+        assertThat(critical.notifications()).containsExactly(NotificationKind.ESCALATED);
+
+        Alert down = lifecycle.onTransition(critical.alert(), ID, to(TransitionKind.DEESCALATED, RiskLevel.WARNING), NOW.plusSeconds(120)).alert();
+        AlertLifecycle.Outcome again = lifecycle.onTransition(down, ID, to(TransitionKind.ESCALATED, RiskLevel.CRITICAL), NOW.plusSeconds(180));
+        assertThat(again.notifications()).isEmpty();
+        assertThat(again.alert().getLevel()).isEqualTo(RiskLevel.CRITICAL);
+    }
+
+    @Test
+    void shouldRepeatAfterTheIntervalUntilAcknowledged() {
+        Alert alert = fire(RiskLevel.WARNING);
+        Duration repeat = lifecycle.config().repeatInterval();
+
+        assertThat(lifecycle.onTick(alert, NOW.plus(repeat).minusSeconds(1)).notifications()).isEmpty();
+        AlertLifecycle.Outcome repeated = lifecycle.onTick(alert, NOW.plus(repeat));
+        assertThat(repeated.notifications()).containsExactly(NotificationKind.REPEAT);
+        assertThat(lifecycle.onTick(repeated.alert(), NOW.plus(repeat).plusSeconds(1)).notifications()).isEmpty();
+
+        Alert acked = lifecycle.onAcknowledge(repeated.alert(), "anna", "on it", NOW.plus(repeat).plusSeconds(5)).alert();
+        assertThat(acked.getState()).isEqualTo(AlertState.ACKNOWLEDGED);
+        assertThat(lifecycle.onTick(acked, NOW.plus(repeat.multipliedBy(5))).notifications()).isEmpty();
+    }
+
+    @Test
+    void shouldEscalateAnUnacknowledgedCriticalAlertToTheContactOnce() {
+        Alert alert = fire(RiskLevel.CRITICAL);
+        Duration timeout = lifecycle.config().ackTimeout();
+
+        assertThat(lifecycle.onTick(alert, NOW.plus(timeout).minusMillis(1)).notifications()).isEmpty();
+        AlertLifecycle.Outcome escalated = lifecycle.onTick(alert, NOW.plus(timeout));
+        assertThat(escalated.notifications()).containsExactly(NotificationKind.ESCALATION_CONTACT);
+        assertThat(lifecycle.onTick(escalated.alert(), NOW.plus(timeout).plusSeconds(60)).notifications()).isEmpty();
+    }
+
+    @Test
+    void shouldNotEscalateAnAcknowledgedOrWarningAlert() {
+        Duration timeout = lifecycle.config().ackTimeout();
+        Alert acked = lifecycle.onAcknowledge(fire(RiskLevel.CRITICAL), "anna", null, NOW.plusSeconds(10)).alert();
+
+        assertThat(lifecycle.onTick(acked, NOW.plus(timeout.multipliedBy(2))).notifications()).isEmpty();
+        assertThat(lifecycle.onTick(fire(RiskLevel.WARNING), NOW.plus(timeout.multipliedBy(2))).notifications()).isEmpty();
+    }
+
+    @Test
+    void shouldClearTheAcknowledgementWhenTheAlertEscalates() {
+        Alert acked = lifecycle.onAcknowledge(fire(RiskLevel.WARNING), "anna", null, NOW.plusSeconds(10)).alert();
+
+        AlertLifecycle.Outcome critical = lifecycle.onTransition(acked, ID, to(TransitionKind.ESCALATED, RiskLevel.CRITICAL), NOW.plusSeconds(20));
+
+        assertThat(critical.notifications()).containsExactly(NotificationKind.ESCALATED);
+        assertThat(critical.alert().getState()).isEqualTo(AlertState.FIRING);
+        assertThat(critical.alert().getAcknowledgedAt()).isNull();
+    }
+
+    @Test
+    void shouldResolveOnlyAfterStayingCalmForTheFlapWindow() {
+        Alert alert = fire(RiskLevel.WARNING);
+        Duration flap = lifecycle.config().flapWindow();
+
+        AlertLifecycle.Outcome calm = lifecycle.onTransition(alert, ID, to(TransitionKind.RESOLVED, RiskLevel.WATCH), NOW.plusSeconds(10));
+        assertThat(calm.alert().getState()).isEqualTo(AlertState.RESOLVING);
+        assertThat(calm.notifications()).isEmpty();
+        assertThat(lifecycle.onTick(calm.alert(), NOW.plusSeconds(10).plus(flap).minusMillis(1)).notifications()).isEmpty();
+
+        AlertLifecycle.Outcome resolved = lifecycle.onTick(calm.alert(), NOW.plusSeconds(10).plus(flap));
+        assertThat(resolved.notifications()).containsExactly(NotificationKind.RESOLVED);
+        assertThat(resolved.alert().getState()).isEqualTo(AlertState.RESOLVED);
+    }
+
+    @Test
+    void shouldProduceOneFiringAndOneResolvedFromFlappingInput() {
+        List<NotificationKind> sent = new ArrayList<>();
+        Alert alert = null;
+        Instant t = NOW;
+        for (int i = 0; i < 200; i++) {
+            RiskTransition next = i % 2 == 0 ? to(TransitionKind.ESCALATED, RiskLevel.WARNING) : to(TransitionKind.DEESCALATED, RiskLevel.WATCH);
+            AlertLifecycle.Outcome outcome = lifecycle.onTransition(alert, ID, next, t);
+            alert = outcome.changed() ? outcome.alert() : alert;
+            sent.addAll(outcome.notifications());
+            t = t.plusSeconds(30);
+            AlertLifecycle.Outcome tick = lifecycle.onTick(alert, t);
+            alert = tick.changed() ? tick.alert() : alert;
+            sent.addAll(tick.notifications());
+        }
+        AlertLifecycle.Outcome end = lifecycle.onTick(alert, t.plus(lifecycle.config().flapWindow()));
+        sent.addAll(end.notifications());
+
+        assertThat(sent).containsExactly(NotificationKind.FIRING, NotificationKind.RESOLVED);
+    }
+
+    @Test
+    void shouldRenotifyAPredictionOnlyWhenCriticalMovedMuchCloser() {
+        Alert alert = lifecycle.onTransition(null, ID, predicted(RiskLevel.WATCH, NOW.plus(Duration.ofHours(40))), NOW).alert();
+
+        AlertLifecycle.Outcome slightly = lifecycle.onTransition(alert, ID, predicted(RiskLevel.WATCH, NOW.plus(Duration.ofHours(30))), NOW);
+        assertThat(slightly.notifications()).isEmpty();
+
+        AlertLifecycle.Outcome much = lifecycle.onTransition(slightly.alert(), ID, predicted(RiskLevel.WATCH, NOW.plus(Duration.ofHours(15))), NOW);
+        assertThat(much.notifications()).containsExactly(NotificationKind.ESCALATED);
+    }
+
+    @Test
+    void shouldKeepAResolvedAlertForTheRetentionThenForgetIt() {
+        Alert resolving = lifecycle.onTransition(fire(RiskLevel.WARNING), ID, to(TransitionKind.RESOLVED, RiskLevel.OK), NOW).alert();
+        Alert resolved = lifecycle.onTick(resolving, NOW.plus(lifecycle.config().flapWindow())).alert();
+        Instant forgetAt = resolved.getResolvedAt().plus(lifecycle.config().resolvedRetention());
+
+        assertThat(lifecycle.onTick(resolved, forgetAt.minusSeconds(1)).changed()).isFalse();
+        AlertLifecycle.Outcome forgotten = lifecycle.onTick(resolved, forgetAt);
+        assertThat(forgotten.changed()).isTrue();
+        assertThat(forgotten.alert()).isNull();
+    }
+
+    @Test
+    void shouldFireAFreshAlertWithANewFiringTimeAfterResolution() {
+        Alert resolving = lifecycle.onTransition(fire(RiskLevel.WARNING), ID, to(TransitionKind.RESOLVED, RiskLevel.OK), NOW).alert();
+        Alert resolved = lifecycle.onTick(resolving, NOW.plus(lifecycle.config().flapWindow())).alert();
+
+        AlertLifecycle.Outcome again = lifecycle.onTransition(resolved, ID, to(TransitionKind.ESCALATED, RiskLevel.WARNING), NOW.plus(Duration.ofHours(1)));
+
+        assertThat(again.notifications()).containsExactly(NotificationKind.FIRING);
+        assertThat(again.alert().getFiredAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        assertThat(again.alert().getHistory()).extracting(e -> e.getEvent()).contains("resolved", "fired");
+    }
+
+    @Test
+    void shouldBoundTheHistory() {
+        Alert alert = fire(RiskLevel.WARNING);
+        for (int i = 0; i < 200; i++) {
+            alert = lifecycle.onTick(alert, NOW.plus(lifecycle.config().repeatInterval().multipliedBy(i + 1))).alert();
+        }
+        assertThat(alert.getHistory()).hasSize(lifecycle.config().maxHistory());
+    }
+}
