@@ -1,0 +1,382 @@
+package dev.forewarn.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.forewarn.alerting.delivery.DestinationGuard;
+import dev.forewarn.alerting.delivery.WebhookSecrets;
+import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.route.DefaultRoute;
+import dev.forewarn.events.Contribution;
+import dev.forewarn.events.DeliveryOutcome;
+import dev.forewarn.events.EntityType;
+import dev.forewarn.events.NotificationRecord;
+import dev.forewarn.events.OwnerAssignment;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskTransition;
+import dev.forewarn.events.SignalKind;
+import dev.forewarn.events.TransitionKind;
+import dev.forewarn.serde.AvroSerializer;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.testsupport.ForewarnKafka;
+import dev.forewarn.testsupport.KafkaTestEnvironment;
+import dev.forewarn.testsupport.TestRecords;
+import dev.forewarn.testsupport.Topics;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * alerting-service on the real broker, with a real signature-verifying webhook receiver and a real
+ * SMTP server (GreenMail). Lifecycle timings are shortened (ack timeout 2 s, repeat 4 s, flap
+ * window 1 s); every test uses entities of its own.
+ */
+class AlertingServiceIT {
+
+    static final String SECRET = WebhookSecrets.generate();
+    private static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "it-operator-token-0123456789";
+
+    private static WebhookReceiver receiver;
+    private static GreenMail smtp;
+    private static AlertingService service;
+    private static KafkaProducer<String, SpecificRecord> producer;
+
+    /** Creates the topics the service needs, as the local stack's topic init does. */
+    static void createTopics(Map<String, Object> props) {
+        Topics.create(props, AlertingConfig.TRANSITIONS, 3, false);
+        Topics.create(props, AlertingConfig.COMMANDS, 3, false);
+        Topics.create(props, AlertingConfig.OWNERS, 3, true);
+        Topics.create(props, AlertingConfig.SILENCES, 1, true);
+        Topics.create(props, AlertingConfig.STATE, 3, true);
+        Topics.create(props, AlertingConfig.OUTBOX, 3, false);
+        Topics.create(props, AlertingConfig.NOTIFICATIONS, 3, false);
+        Topics.create(props, AlertingConfig.DLQ, 1, false);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        createTopics(KAFKA.clientProperties());
+        receiver = new WebhookReceiver(SECRET);
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        AlertingConfig config = AlertingConfig.of("alerting-it-" + UUID.randomUUID(), KAFKA.schemaRegistryUrl(),
+                        Path.of("target", "alerting-it-state", UUID.randomUUID().toString()), KAFKA.clientProperties(),
+                        DefaultRoute.webhook("quality-team", receiver.url("/hook/quality-team")),
+                        DestinationGuard.allowing("127.0.0.1"), WebhookSecrets.of(SECRET))
+                .with(new AlertLifecycle.Config(Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(1), 0.5,
+                                Duration.ofDays(7), 50),
+                        AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(100), Duration.ofMillis(400))
+                                .withSmtp("127.0.0.1", smtp.getSmtp().getPort()))
+                .withApiKeys(ApiKeys.parse("operator:" + TOKEN));
+        service = AlertingService.start(config);
+        AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        AvroSerializer<SpecificRecord> values = new AvroSerializer(new SchemaRegistryClient(serde.registry()), serde, false);
+        producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()), new StringSerializer(), values);
+        await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/health/ready", null, true).statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void owner(EntityType type, String id, OwnerAssignment.Builder owner) throws Exception {
+        producer.send(new ProducerRecord<>(AlertingConfig.OWNERS, type + ":" + id,
+                owner.setEntityType(type).setEntityId(id).build())).get();
+    }
+
+    private static void transition(EntityType type, String id, TransitionKind kind, RiskLevel to, Contribution... reasons) throws Exception {
+        RiskTransition.Builder t = TestRecords.riskTransition().setEntityType(type).setEntityId(id).setKind(kind).setToLevel(to)
+                .setScore(to == RiskLevel.CRITICAL ? 85 : to == RiskLevel.WARNING ? 65 : 30)
+                .setSignalOccurredAt(Instant.now().minusMillis(50)).setOccurredAt(Instant.now());
+        if (reasons.length > 0) {
+            t.setTopContributors(Arrays.asList(reasons));
+        }
+        producer.send(new ProducerRecord<>(AlertingConfig.TRANSITIONS, type + ":" + id, t.build())).get();
+    }
+
+    static HttpResponse<String> call(String method, String path, String body, boolean authorized) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (authorized) {
+            request.header("Authorization", "Bearer " + TOKEN);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<NotificationRecord> audit(String alertId) {
+        Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return Topics.readToEnd(props, AlertingConfig.NOTIFICATIONS, Topics.avro(KAFKA, NotificationRecord.class)).stream()
+                .map(r -> r.value()).filter(r -> r.getAlertId().equals(alertId)).toList();
+    }
+
+    private static JsonNode alert(String alertId) throws Exception {
+        HttpResponse<String> response = call("GET", "/v1/alerts/" + alertId, null, true);
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+    }
+
+    @Test
+    void shouldSendASignedWebhookAndAnEmailToTheOwnerRetryingAfterA500() throws Exception {
+        String customer = unique("C");
+        String alertId = "CUSTOMER:" + customer;
+        String hook = "/hook/" + customer;
+        receiver.answer(hook, 500);
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer)
+                .setWebhookUrl(receiver.url(hook)).setEmail(customer.toLowerCase() + "@example.com"));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at(hook).size() >= 2);
+        List<WebhookReceiver.Received> requests = receiver.at(hook);
+        assertThat(requests).allMatch(WebhookReceiver.Received::signatureValid);
+        assertThat(requests).extracting(WebhookReceiver.Received::id).containsOnly(requests.get(0).id());
+        JsonNode body = requests.get(1).body();
+        assertThat(body.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(body.path("alert").path("level").asText()).isEqualTo("WARNING");
+        assertThat(body.path("owner").path("id").asText()).isEqualTo("am-" + customer);
+        assertThat(body.path("topReasons")).isNotEmpty();
+        assertThat(body.path("links").path("alert").asText()).endsWith("/v1/alerts/" + alertId);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(smtp.getReceivedMessages())
+                .anyMatch(m -> subject(m).contains(customer)));
+        MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains(customer)).findFirst().orElseThrow();
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo(customer.toLowerCase() + "@example.com");
+        assertThat(mail.getHeader("Message-ID")[0]).isEqualTo("<" + requests.get(0).id() + "@forewarn>");
+        assertThat(mail.getContentType()).startsWith("multipart/alternative");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit(alertId).stream()
+                .anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED && r.getChannel().name().equals("WEBHOOK")));
+        List<NotificationRecord> audit = audit(alertId);
+        assertThat(audit).anyMatch(r -> r.getOutcome() == DeliveryOutcome.RETRYING && Integer.valueOf(500).equals(r.getHttpStatus())
+                && r.getAttempt() == 1);
+        assertThat(audit).anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED && r.getAttempt() == 2
+                && r.getNotificationId().equals(requests.get(0).id()));
+        assertThat(audit).anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED && r.getChannel().name().equals("EMAIL"));
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    void shouldEscalateAnUnacknowledgedCriticalAlertToTheContactAndStopRepeatingOnceAcknowledged() throws Exception {
+        String customer = unique("C");
+        String alertId = "CUSTOMER:" + customer;
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + customer)).setEscalationContact("lead-" + customer)
+                .setEscalationEmail(null).setEscalationWebhookUrl(receiver.url("/hook/lead-" + customer)));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/lead-" + customer).size() == 1);
+        assertThat(receiver.at("/hook/lead-" + customer).get(0).body().path("type").asText()).isEqualTo("alert.escalation_contact");
+        assertThat(receiver.at("/hook/" + customer)).extracting(r -> r.body().path("type").asText()).first().isEqualTo("alert.firing");
+
+        // The alert repeats every 4 s while unacknowledged ...
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + customer).stream()
+                .anyMatch(r -> r.body().path("type").asText().equals("alert.repeat")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> alert(alertId) != null);
+        HttpResponse<String> ack = call("POST", "/v1/alerts/" + alertId + "/ack", "{\"comment\":\"calling the customer\"}", true);
+        assertThat(ack.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ACKNOWLEDGED".equals(alert(alertId).path("state").asText()));
+        int afterAck = receiver.at("/hook/" + customer).size();
+
+        // ... and stops once acknowledged: two more repeat intervals pass without a notification.
+        await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(15)).until(() -> true);
+        assertThat(receiver.at("/hook/" + customer)).hasSize(afterAck);
+        JsonNode acked = alert(alertId);
+        assertThat(acked.path("acknowledgedBy").asText()).isEqualTo("operator");
+        assertThat(acked.path("history").toString()).contains("acknowledged", "calling the customer", "escalated-to-contact");
+    }
+
+    @Test
+    void shouldHoldASilencedAlertAndSendItWhenTheSilenceExpires() throws Exception {
+        String customer = unique("C");
+        String alertId = "CUSTOMER:" + customer;
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + customer)));
+        Instant ends = Instant.now().plusSeconds(6);
+        HttpResponse<String> created = call("POST", "/v1/silences", "{\"matchers\":{\"entityId\":\"" + customer
+                + "\"},\"endsAt\":\"" + ends + "\",\"comment\":\"maintenance\"}", true);
+        assertThat(created.statusCode()).isEqualTo(201);
+        String silenceId = JSON.readTree(created.body()).path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/v1/silences", null, true).body().contains(silenceId));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit(alertId).stream().anyMatch(r -> r.getOutcome() == DeliveryOutcome.SILENCED));
+        assertThat(receiver.at("/hook/" + customer)).isEmpty();
+        assertThat(alert(alertId).path("silencedBy").asText()).isEqualTo(silenceId);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + customer).size() == 1);
+        assertThat(Instant.now()).isAfterOrEqualTo(ends);
+        assertThat(receiver.at("/hook/" + customer).get(0).body().path("type").asText()).isEqualTo("alert.firing");
+    }
+
+    @Test
+    void shouldRecordARefusedPrivateAddressAsAFailedDeliveryWithoutCallingIt() throws Exception {
+        String customer = unique("C");
+        String alertId = "CUSTOMER:" + customer;
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl("http://169.254.169.254/latest/meta-data/").setSlackWebhookUrl("http://127.0.0.2:9/slack"));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit(alertId).stream().filter(r -> r.getOutcome() == DeliveryOutcome.FAILED).count() == 2);
+        assertThat(audit(alertId)).filteredOn(r -> r.getOutcome() == DeliveryOutcome.FAILED)
+                .allMatch(r -> r.getError().contains("refused") && r.getAttempt() == 1)
+                .extracting(r -> r.getDestination()).containsExactlyInAnyOrder("http://169.254.169.254/latest/meta-data/", "http://127.0.0.2:9/slack");
+        assertThat(audit(alertId)).noneMatch(r -> r.getOutcome() == DeliveryOutcome.RETRYING);
+    }
+
+    @Test
+    void shouldSendTheNextNotificationToTheNewOwnerAfterAnOwnerChange() throws Exception {
+        String customer = unique("C");
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("old-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/old-" + customer)));
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/old-" + customer).size() == 1);
+
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("new-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/new-" + customer)));
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/new-" + customer).size() >= 1);
+        JsonNode escalated = receiver.at("/hook/new-" + customer).get(0).body();
+        assertThat(escalated.path("type").asText()).isEqualTo("alert.escalated");
+        assertThat(escalated.path("owner").path("id").asText()).isEqualTo("new-" + customer);
+    }
+
+    @Test
+    void shouldSendOneFiringAndOneResolvedForFlappingLevels() throws Exception {
+        String customer = unique("C");
+        String hook = "/hook/" + customer;
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null).setWebhookUrl(receiver.url(hook)));
+
+        for (int i = 0; i < 20; i++) {
+            transition(EntityType.CUSTOMER, customer, i % 2 == 0 ? TransitionKind.ESCALATED : TransitionKind.DEESCALATED,
+                    i % 2 == 0 ? RiskLevel.WARNING : RiskLevel.WATCH);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at(hook).stream().anyMatch(r -> r.body().path("type").asText().equals("alert.resolved")));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(receiver.at(hook)).extracting(r -> r.body().path("type").asText()).containsExactly("alert.firing", "alert.resolved");
+    }
+
+    @Test
+    void shouldGroupACustomerAlertUnderTheCriticalProductItIsAbout() throws Exception {
+        String product = unique("P");
+        String customer = unique("C");
+        owner(EntityType.PRODUCT, product, TestRecords.owner().setOwnerId("pq-" + product).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + product)));
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + customer)));
+        transition(EntityType.PRODUCT, product, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alert("PRODUCT:" + product) != null);
+
+        Contribution aboutProduct = Contribution.newBuilder(TestRecords.contribution()).setProductId(product).setKind(SignalKind.RETURN).build();
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING, aboutProduct);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit("CUSTOMER:" + customer).stream()
+                .anyMatch(r -> r.getOutcome() == DeliveryOutcome.INHIBITED));
+        assertThat(receiver.at("/hook/" + customer)).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + product).stream()
+                .anyMatch(r -> r.body().path("groupedAlerts").toString().contains("CUSTOMER:" + customer)));
+    }
+
+    @Test
+    void shouldAnswerApiErrorsAsProblems() throws Exception {
+        HttpResponse<String> unauthorized = call("GET", "/v1/alerts", null, false);
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        assertThat(call("GET", "/v1/alerts/CUSTOMER:nobody", null, true).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/v1/alerts/CUSTOMER:nobody/ack", null, true).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/v1/silences/" + UUID.randomUUID(), null, true).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/v1/alerts?state=BOGUS", null, true).statusCode()).isEqualTo(400);
+
+        HttpResponse<String> backwards = call("POST", "/v1/silences", "{\"matchers\":{\"ownerId\":\"am-x\"},\"startsAt\":\""
+                + Instant.now().plusSeconds(3600) + "\",\"endsAt\":\"" + Instant.now().plusSeconds(60) + "\",\"comment\":\"x\"}", true);
+        assertThat(backwards.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(backwards.body()).path("errors").get(0).path("pointer").asText()).isEqualTo("/endsAt");
+        assertThat(JSON.readTree(backwards.body()).path("errors").get(0).path("rule").asText()).isEqualTo("after-start");
+
+        HttpResponse<String> noMatcher = call("POST", "/v1/silences", "{\"matchers\":{},\"endsAt\":\""
+                + Instant.now().plusSeconds(60) + "\",\"comment\":\"x\"}", true);
+        assertThat(noMatcher.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(noMatcher.body()).path("errors").get(0).path("pointer").asText()).isEqualTo("/matchers");
+
+        assertThat(call("POST", "/v1/silences", "{not json", true).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldListAlertsByStateAndEntityTypeAndExportMetrics() throws Exception {
+        String customer = unique("C");
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + customer)));
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + customer).size() == 1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/v1/alerts?state=FIRING&entityType=CUSTOMER&owner=am-" + customer,
+                null, true).body().contains("CUSTOMER:" + customer));
+        assertThat(call("GET", "/v1/alerts?entityType=PRODUCT&owner=am-" + customer, null, true).body()).doesNotContain(customer);
+
+        String metrics = call("GET", "/metrics", null, false).body();
+        assertThat(metrics)
+                .contains("forewarn_alerting_notifications_total{channel=\"WEBHOOK\",outcome=\"DELIVERED\",service=\"alerting-service\"}")
+                .contains("forewarn_alerting_end_to_end_delay_seconds_bucket")
+                .contains("forewarn_alerting_delivery_seconds_bucket")
+                .contains("forewarn_alerting_alerts{service=\"alerting-service\",state=\"FIRING\"}")
+                .contains("kafka_stream_");
+    }
+}
