@@ -161,7 +161,8 @@ public final class AlertingService implements AutoCloseable {
         if (!config.delivery().smtpHost().isBlank()) {
             channels.put(NotificationChannel.EMAIL, new EmailChannel(config.delivery(), config.publicUrl()));
         }
-        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, channels, api::alert, config.delivery(),
+        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, channels, api::alert,
+                () -> streams.state() == KafkaStreams.State.RUNNING, config.delivery(),
                 metrics, Clock.systemUTC());
         List<AutoCloseable> meters = List.of(streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),
                 bind(new KafkaClientMetrics(audit), registry), httpClient::stop);

@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class WebhookReceiver implements AutoCloseable {
 
-    record Received(String path, String id, long timestamp, String signature, boolean signatureValid, JsonNode body) {
+    record Received(String path, String id, long timestamp, String signature, boolean signatureValid, JsonNode body,
+                    java.time.Instant receivedAt) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +32,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final byte[] key;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Integer>> statuses = new ConcurrentHashMap<>();
+    private volatile java.time.Duration delay = java.time.Duration.ZERO;
 
     WebhookReceiver(String secret) throws IOException {
         this.key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
@@ -44,7 +46,15 @@ final class WebhookReceiver implements AutoCloseable {
             long timestamp = ts == null ? -1 : Long.parseLong(ts);
             boolean valid = id != null && signature != null && verify(id, timestamp, body, signature);
             String path = exchange.getRequestURI().getPath();
-            received.add(new Received(path, id, timestamp, signature, valid, JSON.readTree(body)));
+            received.add(new Received(path, id, timestamp, signature, valid, JSON.readTree(body), java.time.Instant.now()));
+            long pause = delay.toMillis();
+            if (pause > 0) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Queue<Integer> queue = statuses.get(path);
             Integer status;
             synchronized (this) {
@@ -53,6 +63,7 @@ final class WebhookReceiver implements AutoCloseable {
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
     }
 
@@ -70,6 +81,11 @@ final class WebhookReceiver implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** Each request is answered only after {@code pause}: a slow receiver keeps notifications in flight. */
+    void delay(java.time.Duration pause) {
+        this.delay = pause;
     }
 
     String url(String path) {

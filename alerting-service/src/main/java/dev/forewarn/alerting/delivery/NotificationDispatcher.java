@@ -60,6 +60,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Producer<String, NotificationRecord> audit;
     private final Map<NotificationChannel, Channel> channels;
     private final Function<String, Optional<Alert>> alerts;
+    private final java.util.function.BooleanSupplier viewsReady;
     private final AlertingConfig.Delivery config;
     private final AlertingMetrics metrics;
     private final Clock clock;
@@ -77,7 +78,9 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     public NotificationDispatcher(Consumer<String, AlertNotification> consumer, Producer<String, NotificationRecord> audit,
                                   Map<NotificationChannel, Channel> channels, Function<String, Optional<Alert>> alerts,
-                                  AlertingConfig.Delivery config, AlertingMetrics metrics, Clock clock) {
+                                  java.util.function.BooleanSupplier viewsReady, AlertingConfig.Delivery config,
+                                  AlertingMetrics metrics, Clock clock) {
+        this.viewsReady = viewsReady;
         this.consumer = consumer;
         this.audit = audit;
         this.channels = Map.copyOf(channels);
@@ -96,7 +99,17 @@ public final class NotificationDispatcher implements AutoCloseable {
         return thread.isAlive();
     }
 
+
     private void run() {
+        // The acknowledgement check reads the alerts view: deliver nothing before it is loaded.
+        while (running && !viewsReady.getAsBoolean()) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         consumer.subscribe(List.of(AlertingConfig.OUTBOX), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
