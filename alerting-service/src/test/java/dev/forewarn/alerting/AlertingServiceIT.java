@@ -379,4 +379,20 @@ class AlertingServiceIT {
                 .contains("forewarn_alerting_alerts{service=\"alerting-service\",state=\"FIRING\"}")
                 .contains("kafka_stream_");
     }
+
+    @Test
+    void shouldServeEveryRouteItsOpenApiDocumentDescribes() throws Exception {
+        JsonNode openApi = JSON.readTree(call("GET", "/openapi.json", null, false).body());
+        List<String> checked = new java.util.ArrayList<>();
+        for (var path : (Iterable<Map.Entry<String, JsonNode>>) openApi.path("paths")::fields) {
+            for (var operation : (Iterable<Map.Entry<String, JsonNode>>) path.getValue()::fields) {
+                String concrete = path.getKey().replace("{id}", "CUSTOMER:openapi-probe");
+                HttpResponse<String> response = call(operation.getKey().toUpperCase(java.util.Locale.ROOT), concrete, null, true);
+                assertThat(response.body()).as(operation.getKey() + " " + path.getKey()).doesNotContain("no route");
+                assertThat(response.statusCode()).as(operation.getKey() + " " + path.getKey()).isNotEqualTo(405);
+                checked.add(operation.getKey() + " " + path.getKey());
+            }
+        }
+        assertThat(checked).hasSize(9);
+    }
 }
