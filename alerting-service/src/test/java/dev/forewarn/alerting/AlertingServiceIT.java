@@ -372,6 +372,9 @@ class AlertingServiceIT {
         assertThat(call("GET", "/v1/alerts?entityType=PRODUCT&owner=am-" + customer, null, true).body()).doesNotContain(customer);
 
         String metrics = call("GET", "/metrics", null, false).body();
+        org.slf4j.LoggerFactory.getLogger(AlertingServiceIT.class).info("end-to-end delay so far:\n{}", metrics.lines()
+                .filter(l -> l.startsWith("forewarn_alerting_end_to_end_delay_seconds") && !l.contains("_bucket"))
+                .collect(java.util.stream.Collectors.joining("\n")));
         assertThat(metrics)
                 .contains("forewarn_alerting_notifications_total{channel=\"WEBHOOK\",outcome=\"DELIVERED\",service=\"alerting-service\"}")
                 .contains("forewarn_alerting_end_to_end_delay_seconds_bucket")
