@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * The alerting meters, resolved once: {@code forewarn_alerting_notifications_total{channel,outcome}},
  * {@code forewarn_alerting_delivery_seconds{channel}} (one attempt), {@code forewarn_alerting_retries_total{channel}},
  * {@code forewarn_alerting_decisions_total{kind}}, {@code forewarn_alerting_held_total{reason}} (silenced / inhibited),
- * {@code forewarn_alerting_alerts{state}} and {@code forewarn_alerting_end_to_end_delay_seconds} (signal
+ * {@code forewarn_alerting_alerts{state}} and {@code forewarn_alerting_end_to_end_delay_seconds{kind}} (signal
  * {@code occurredAt} to delivered notification).
  */
 public final class AlertingMetrics {
@@ -29,7 +29,7 @@ public final class AlertingMetrics {
     private final Map<NotificationKind, Counter> decisions = new EnumMap<>(NotificationKind.class);
     private final Counter silenced;
     private final Counter inhibited;
-    private final Timer endToEnd;
+    private final Map<NotificationKind, Timer> endToEnd = new EnumMap<>(NotificationKind.class);
 
     public AlertingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -57,12 +57,16 @@ public final class AlertingMetrics {
                 .tag("reason", "silenced").register(registry);
         inhibited = Counter.builder("forewarn.alerting.held").description("Notifications held back")
                 .tag("reason", "inhibited").register(registry);
-        endToEnd = Timer.builder("forewarn.alerting.end.to.end.delay")
-                .description("From the signal's occurredAt to the delivered notification")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(10))
-                .maximumExpectedValue(Duration.ofHours(1))
-                .register(registry);
+        for (NotificationKind kind : NotificationKind.values()) {
+            // By kind: FIRING and ESCALATED measure the pipeline; REPEAT, ESCALATION_CONTACT and RESOLVED are late by design.
+            endToEnd.put(kind, Timer.builder("forewarn.alerting.end.to.end.delay")
+                    .description("From the occurredAt of the signal behind the alert's last transition to the delivered notification")
+                    .tag("kind", kind.name())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(10))
+                    .maximumExpectedValue(Duration.ofHours(1))
+                    .register(registry));
+        }
     }
 
     /** Registers {@code forewarn_alerting_alerts{state}} read from {@code countsByState} at scrape time. */
@@ -97,9 +101,9 @@ public final class AlertingMetrics {
         retries.get(channel).increment();
     }
 
-    public void endToEnd(Duration delay) {
+    public void endToEnd(NotificationKind kind, Duration delay) {
         if (!delay.isNegative()) {
-            endToEnd.record(delay);
+            endToEnd.get(kind).record(delay);
         }
     }
 

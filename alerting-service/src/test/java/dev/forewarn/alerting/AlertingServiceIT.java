@@ -104,7 +104,15 @@ class AlertingServiceIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        if (service != null) {
+            // What the end-to-end delay histogram saw over the whole class, for the note.
+            org.slf4j.LoggerFactory.getLogger(AlertingServiceIT.class).info("end-to-end delay histogram:\n{}",
+                    call("GET", "/metrics", null, false).body().lines()
+                            .filter(l -> l.startsWith("forewarn_alerting_end_to_end_delay_seconds") && l.contains("kind=\"FIRING\""))
+                            .filter(l -> !l.contains("_bucket") || !l.endsWith(" 0.0"))
+                            .collect(java.util.stream.Collectors.joining("\n")));
+        }
         if (producer != null) {
             producer.close();
         }
@@ -167,7 +175,8 @@ class AlertingServiceIT {
         String hook = "/hook/" + customer;
         receiver.answer(hook, 500);
         owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer)
-                .setWebhookUrl(receiver.url(hook)).setEmail(customer.toLowerCase() + "@example.com"));
+                .setWebhookUrl(receiver.url(hook)).setEmail(customer.toLowerCase() + "@example.com")
+                .setSlackWebhookUrl(receiver.url("/slack/" + customer)));
 
         transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
 
@@ -197,6 +206,12 @@ class AlertingServiceIT {
         assertThat(audit).anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED && r.getAttempt() == 2
                 && r.getNotificationId().equals(requests.get(0).id()));
         assertThat(audit).anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED && r.getChannel().name().equals("EMAIL"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/slack/" + customer).size() == 1);
+        JsonNode slack = receiver.at("/slack/" + customer).get(0).body();
+        assertThat(slack.path("text").asText()).contains(customer);
+        assertThat(slack.path("blocks")).extracting(b -> b.path("type").asText()).contains("header", "section", "actions");
+        assertThat(receiver.at("/slack/" + customer).get(0).signature()).as("Slack webhooks are not signed").isNull();
     }
 
     private static String subject(MimeMessage message) {
@@ -372,9 +387,6 @@ class AlertingServiceIT {
         assertThat(call("GET", "/v1/alerts?entityType=PRODUCT&owner=am-" + customer, null, true).body()).doesNotContain(customer);
 
         String metrics = call("GET", "/metrics", null, false).body();
-        org.slf4j.LoggerFactory.getLogger(AlertingServiceIT.class).info("end-to-end delay so far:\n{}", metrics.lines()
-                .filter(l -> l.startsWith("forewarn_alerting_end_to_end_delay_seconds") && !l.contains("_bucket"))
-                .collect(java.util.stream.Collectors.joining("\n")));
         assertThat(metrics)
                 .contains("forewarn_alerting_notifications_total{channel=\"WEBHOOK\",outcome=\"DELIVERED\",service=\"alerting-service\"}")
                 .contains("forewarn_alerting_end_to_end_delay_seconds_bucket")

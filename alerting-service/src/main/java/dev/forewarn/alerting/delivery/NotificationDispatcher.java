@@ -199,7 +199,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             switch (result.result()) {
                 case DELIVERED -> {
                     if (n.getSignalOccurredAt() != null) {
-                        metrics.endToEnd(Duration.between(n.getSignalOccurredAt(), clock.instant()));
+                        metrics.endToEnd(n.getKind(), Duration.between(n.getSignalOccurredAt(), clock.instant()));
                     }
                     return record(n, d, DeliveryOutcome.DELIVERED, attempt, result.httpStatus(), null);
                 }
