@@ -239,17 +239,7 @@ public final class AlertingService implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         AlertingService service = start(AlertingConfig.fromEnv(Env.system()));
-        Thread watcher = new Thread(() -> {
-            try {
-                service.failed.await();
-                LOG.error("Kafka Streams is in ERROR; exiting with status 1 so the process is restarted");
-                System.exit(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "alerting-failure-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        Lifecycle.exitWhen(service.failed, "alerting-service", "Kafka Streams is in ERROR");
         Lifecycle.runUntilShutdown("alerting-service", service);
     }
 }

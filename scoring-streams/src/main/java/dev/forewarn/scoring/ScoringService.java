@@ -145,17 +145,7 @@ public final class ScoringService implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         ScoringService service = start(ScoringConfig.fromEnv(Env.system()));
-        Thread watcher = new Thread(() -> {
-            try {
-                service.failed.await();
-                LOG.error("Kafka Streams is in ERROR; exiting with status 1 so the process is restarted");
-                System.exit(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "scoring-failure-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        Lifecycle.exitWhen(service.failed, "scoring-streams", "Kafka Streams is in ERROR");
         Lifecycle.runUntilShutdown("scoring-streams", service);
     }
 }

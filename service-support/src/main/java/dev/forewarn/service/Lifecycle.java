@@ -30,4 +30,22 @@ public final class Lifecycle {
         }, name + "-shutdown"));
         stopped.await();
     }
+
+    /**
+     * Exits the process with status 1 once {@code failed} is counted down (e.g. Kafka Streams
+     * reached ERROR after its uncaught-exception policy gave up), so an orchestrator restarts it.
+     */
+    public static void exitWhen(java.util.concurrent.CountDownLatch failed, String name, String why) {
+        Thread watcher = new Thread(() -> {
+            try {
+                failed.await();
+                org.slf4j.LoggerFactory.getLogger(Lifecycle.class).error("{}: {}; exiting with status 1 so the process is restarted", name, why);
+                System.exit(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name + "-failure-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
 }
