@@ -18,6 +18,7 @@ import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
+import dev.forewarn.service.StreamsSupervision;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,7 +46,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,22 +121,7 @@ public final class AlertingService implements AutoCloseable {
         metrics.alertsByState(api::countsByState);
 
         KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics), streamsProperties(config));
-        AtomicInteger replacements = new AtomicInteger();
-        streams.setUncaughtExceptionHandler(error -> {
-            if (replacements.incrementAndGet() <= 3) {
-                LOG.error("stream thread failed; replacing it ({} of 3)", replacements.get(), error);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
-            LOG.error("stream thread failed again; shutting down so the process exits and is restarted", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        CountDownLatch failed = new CountDownLatch(1);
-        streams.setStateListener((next, previous) -> {
-            LOG.info("Kafka Streams {} -> {}", previous, next);
-            if (next == KafkaStreams.State.ERROR) {
-                failed.countDown();
-            }
-        });
+        CountDownLatch failed = StreamsSupervision.supervise(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         running.set(streams);

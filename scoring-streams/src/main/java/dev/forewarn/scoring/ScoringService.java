@@ -10,6 +10,7 @@ import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
+import dev.forewarn.service.StreamsSupervision;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,10 +19,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class ScoringService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
-    static final int MAX_THREAD_REPLACEMENTS = 3;
 
     private final KafkaStreams streams;
     private final Javalin http;
@@ -102,22 +100,7 @@ public final class ScoringService implements AutoCloseable {
             http.stop();
             throw e;
         }
-        AtomicInteger replacements = new AtomicInteger();
-        streams.setUncaughtExceptionHandler(error -> {
-            if (replacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
-                LOG.error("stream thread failed; replacing it ({} of {})", replacements.get(), MAX_THREAD_REPLACEMENTS, error);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
-            LOG.error("stream thread failed again; shutting down so the process exits and is restarted", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        CountDownLatch failed = new CountDownLatch(1);
-        streams.setStateListener((next, previous) -> {
-            LOG.info("Kafka Streams {} -> {}", previous, next);
-            if (next == KafkaStreams.State.ERROR) {
-                failed.countDown();
-            }
-        });
+        CountDownLatch failed = StreamsSupervision.supervise(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         running.set(streams);
