@@ -11,11 +11,11 @@ import dev.forewarn.events.TransitionKind;
 import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.testsupport.ChildJvm;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.TestRecords;
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,9 +51,7 @@ class AlertingCrashIT {
     private final Path stateDir = Path.of("target", "alerting-crash", run);
 
     private Process startChild(String name, WebhookReceiver receiver, int port) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-Dlog4j2.configurationFile=" + Path.of("src", "test", "resources", "child-log4j2.xml").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), AlertingService.class.getName());
+        ProcessBuilder builder = ChildJvm.service(AlertingService.class, "384m");
         Map<String, String> env = builder.environment();
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
         env.put("SCHEMA_REGISTRY_URL", KAFKA.schemaRegistryUrl());
@@ -72,12 +70,6 @@ class AlertingCrashIT {
         return builder.redirectErrorStream(true).redirectOutput(log).start();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static int status(int port, String method, String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -90,7 +82,7 @@ class AlertingCrashIT {
     @Test
     void shouldDeliverEveryTransitionAtLeastOnceAcrossAKillAndNeverResendAnAcknowledgedAlert() throws Exception {
         AlertingServiceIT.createTopics(KAFKA.clientProperties());
-        int port = freePort();
+        int port = ChildJvm.freePort();
         String hook = "/hook/" + run;
         Set<String> expected = java.util.stream.IntStream.range(0, ALERTS).mapToObj(i -> "CUSTOMER:K" + run + "-" + i)
                 .collect(Collectors.toSet());

@@ -18,6 +18,7 @@ import dev.forewarn.scoring.model.Signal;
 import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.testsupport.ChildJvm;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.Topics;
@@ -70,9 +71,7 @@ class ScoringCrashIT {
     }
 
     private Process startChild(String name) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dlog4j2.configurationFile=" + Path.of("src", "test", "resources", "child-log4j2.xml").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), ScoringService.class.getName());
+        ProcessBuilder builder = ChildJvm.service(ScoringService.class, "512m");
         Map<String, String> env = builder.environment();
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
         env.put("SCHEMA_REGISTRY_URL", KAFKA.schemaRegistryUrl());

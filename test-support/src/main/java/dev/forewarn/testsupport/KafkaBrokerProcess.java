@@ -4,12 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +45,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             Path config = directory.resolve("server.properties");
-            int brokerPort = port == 0 ? freePort() : port;
+            int brokerPort = port == 0 ? ChildJvm.freePort() : port;
             if (!Files.exists(config)) {
-                Files.writeString(config, properties(directory.resolve("data"), brokerPort, freePort()));
+                Files.writeString(config, properties(directory.resolve("data"), brokerPort, ChildJvm.freePort()));
                 format(config);
             } else {
                 brokerPort = Integer.parseInt(Files.readAllLines(config).stream()
@@ -99,20 +97,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private void startProcess() {
         long started = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "kafka.Kafka", config.toString()));
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            process = ChildJvm.of("kafka.Kafka", List.of("-Xmx768m", "-XX:+UseSerialGC"), config.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("broker.log").toFile()))
                     .start();
         } catch (IOException e) {
