@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,6 +52,8 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private final AlertLifecycle lifecycle;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Alert> alerts;
+    /** Ids of the alerts time-driven work can change: not resolved, or holding a notification. */
+    private KeyValueStore<String, Boolean> live;
     private KeyValueStore<String, OwnerAssignment> owners;
     private KeyValueStore<String, Silence> silences;
     private KeyValueStore<String, Alert> view;
@@ -66,10 +67,13 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         alerts = context.getStateStore(AlertingTopology.ALERT_STORE);
+        live = context.getStateStore(AlertingTopology.LIVE_ALERTS);
         owners = context.getStateStore(AlertingTopology.OWNERS_VIEW);
         silences = context.getStateStore(AlertingTopology.SILENCES_VIEW);
         view = context.getStateStore(AlertingTopology.ALERTS_VIEW);
-        context.schedule(settings.tickInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        context.schedule(settings.tickInterval(), PunctuationType.WALL_CLOCK_TIME, now -> tick(live, now));
+        // Resolved alerts only wait to be forgotten (days): the whole store is scanned hourly, not every tick.
+        context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, now -> tick(alerts, now));
     }
 
     @Override
@@ -102,6 +106,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         Alert alert = outcome.alert();
         if (alert == null) {
             alerts.delete(alertId);
+            live.delete(alertId);
             context.forward(new Record<>(alertId, (SpecificRecord) null, now.toEpochMilli()), AlertingTopology.SINK_STATE);
             return;
         }
@@ -110,33 +115,43 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             decide(alert, kind, now);
         }
         alerts.put(alertId, alert);
+        if (alert.getState() != AlertState.RESOLVED || alert.getPendingKind() != null) {
+            live.put(alertId, Boolean.TRUE);
+        } else {
+            live.delete(alertId);
+        }
         context.forward(new Record<>(alertId, (SpecificRecord) alert, now.toEpochMilli()), AlertingTopology.SINK_STATE);
     }
 
-    /** Time-driven work: the lifecycle's timers, and notifications released when their silence or inhibition ends. */
-    private void tick(long wallClockMs) {
+    /**
+     * Time-driven work over the alerts in {@code ids} (the live index every tick, the whole store
+     * hourly): the lifecycle's timers, and notifications released when their silence or inhibition ends.
+     */
+    private void tick(KeyValueStore<String, ?> ids, long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        List<KeyValue<String, AlertLifecycle.Outcome>> changes = new ArrayList<>();
-        try (KeyValueIterator<String, Alert> all = alerts.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Alert> entry = all.next();
-                AlertLifecycle.Outcome outcome = lifecycle.onTick(entry.value, now);
-                Alert alert = outcome.alert();
-                if (alert != null && alert.getPendingKind() != null && held(alert, now).isEmpty()) {
-                    Alert released = outcome.changed() ? alert : Alert.newBuilder(alert).setHistory(new ArrayList<>(alert.getHistory())).build();
-                    NotificationKind pending = released.getPendingKind();
-                    clearHeld(released);
-                    lifecycle.record(released, now, "released", pending + " no longer silenced or inhibited");
-                    released.setLastNotifiedAt(now);
-                    emit(released, pending, Route.of(owner(released), pending, settings.route()), now);
-                    outcome = new AlertLifecycle.Outcome(released, true, outcome.notifications());
-                }
-                if (outcome.changed()) {
-                    changes.add(KeyValue.pair(entry.key, outcome));
-                }
-            }
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, ?> all = ids.all()) {
+            all.forEachRemaining(entry -> due.add(entry.key));
         }
-        changes.forEach(change -> apply(change.key, change.value, now));
+        for (String alertId : due) {
+            Alert current = alerts.get(alertId);
+            if (current == null) {
+                live.delete(alertId);
+                continue;
+            }
+            AlertLifecycle.Outcome outcome = lifecycle.onTick(current, now);
+            Alert alert = outcome.alert();
+            if (alert != null && alert.getPendingKind() != null && held(alert, now).isEmpty()) {
+                Alert released = outcome.changed() ? alert : Alert.newBuilder(alert).setHistory(new ArrayList<>(alert.getHistory())).build();
+                NotificationKind pending = released.getPendingKind();
+                clearHeld(released);
+                lifecycle.record(released, now, "released", pending + " no longer silenced or inhibited");
+                released.setLastNotifiedAt(now);
+                emit(released, pending, Route.of(owner(released), pending, settings.route()), now);
+                outcome = new AlertLifecycle.Outcome(released, true, outcome.notifications());
+            }
+            apply(alertId, outcome, now);
+        }
     }
 
     /** Sends {@code kind} unless a silence or an inhibition holds it back. */

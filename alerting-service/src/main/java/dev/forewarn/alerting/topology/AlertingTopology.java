@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * risk.transitions ─┐                                       ┌─ alerts.state (compacted)
- * alerts.commands  ─┴─ alert-lifecycle [alert-store] ───────┼─ alerts.outbox → dispatcher → webhook / Slack / e-mail
+ * alerts.commands  ─┴─ alert-lifecycle [alert-store, live-alerts] ┼─ alerts.outbox → dispatcher → webhook / Slack / e-mail
  *                        reads the global stores:           └─ alerts.notifications (held: SILENCED / INHIBITED)
  *   customer.owners → [owners-view], alerts.silences → [silences-view], alerts.state → [alerts-view]
  * </pre>
@@ -40,6 +40,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class AlertingTopology {
 
     public static final String ALERT_STORE = "alert-store";
+    public static final String LIVE_ALERTS = "live-alerts";
     public static final String OWNERS_VIEW = "owners-view";
     public static final String SILENCES_VIEW = "silences-view";
     public static final String ALERTS_VIEW = "alerts-view";
@@ -68,6 +69,9 @@ public final class AlertingTopology {
                 "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.COMMANDS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(),
                 serde(Alert.class, registry, serdeConfig)), PROCESSOR);
+        // The ids the tick visits (unresolved or holding a notification): small, in memory, changelogged.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LIVE_ALERTS), Serdes.String(),
+                Serdes.Boolean()), PROCESSOR);
 
         topology.addSink(SINK_STATE, AlertingConfig.STATE, keyWriter, anyRecordWriter(serde(Alert.class, registry, serdeConfig).serializer()), PROCESSOR);
         topology.addSink(SINK_OUTBOX, AlertingConfig.OUTBOX, keyWriter,
