@@ -106,10 +106,4 @@ public final class AlertingMetrics {
             endToEnd.get(kind).record(delay);
         }
     }
-
-    /** For tests: how many notifications ended with {@code outcome} on {@code channel}. */
-    public double count(NotificationChannel channel, DeliveryOutcome outcome) {
-        return outcomes.get(channel).get(outcome).count();
-    }
-
 }
