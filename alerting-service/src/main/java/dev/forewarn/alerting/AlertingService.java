@@ -112,7 +112,7 @@ public final class AlertingService implements AutoCloseable {
                         && dispatching.get() != null && dispatching.get().isRunning(),
                 registry, routes -> {
                     routes.get("/openapi.json", ctx -> {
-                        try (var in = AlertingService.class.getResourceAsStream("/openapi.json")) {
+                        try (var in = AlertingService.class.getResourceAsStream("/openapi/alerting-service.json")) {
                             ctx.contentType("application/json").result(in.readAllBytes());
                         }
                     });

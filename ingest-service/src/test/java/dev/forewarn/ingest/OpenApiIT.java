@@ -52,7 +52,7 @@ class OpenApiIT {
         service = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(), ApiKeys.parse(IngestClient.KEYS),
                 KAFKA.clientProperties()));
         client = new IngestClient(service.port(), IngestClient.CRM_KEY);
-        try (InputStream in = OpenApiIT.class.getResourceAsStream("/openapi.json")) {
+        try (InputStream in = OpenApiIT.class.getResourceAsStream("/openapi/ingest-service.json")) {
             document = JSON.readTree(in);
         }
     }

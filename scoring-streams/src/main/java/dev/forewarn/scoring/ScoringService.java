@@ -81,7 +81,7 @@ public final class ScoringService implements AutoCloseable {
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING, registry,
                 routes -> {
                     routes.get("/openapi.json", ctx -> {
-                        try (var in = ScoringService.class.getResourceAsStream("/openapi.json")) {
+                        try (var in = ScoringService.class.getResourceAsStream("/openapi/scoring-streams.json")) {
                             ctx.contentType("application/json").result(in.readAllBytes());
                         }
                     });

@@ -99,7 +99,7 @@ class RiskQueriesIT {
                 assertThat(top.get(i).path("score").asDouble()).isLessThanOrEqualTo(top.get(i - 1).path("score").asDouble());
             }
             assertThat(badTop.statusCode()).isEqualTo(400);
-            try (InputStream in = ScoringService.class.getResourceAsStream("/openapi.json")) {
+            try (InputStream in = ScoringService.class.getResourceAsStream("/openapi/scoring-streams.json")) {
                 assertThat(JSON.readTree(openapi.body())).isEqualTo(JSON.readTree(in));
             }
         }

@@ -79,10 +79,19 @@ public final class Env {
     }
 
     private static Duration parseDuration(String name, String value) {
-        String text = value.toLowerCase(Locale.ROOT);
+        try {
+            return parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(name, value, e.getMessage());
+        }
+    }
+
+    /** Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 4h}, {@code 7d} or ISO-8601 ({@code PT30S}); the exception says the rule. */
+    public static Duration parseDuration(String value) {
+        String text = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (text.startsWith("p")) {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
             }
             String[][] units = {{"ms", "MILLIS"}, {"s", "SECONDS"}, {"m", "MINUTES"}, {"h", "HOURS"}, {"d", "DAYS"}};
             for (String[] unit : units) {
@@ -92,9 +101,9 @@ public final class Env {
                 }
             }
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw invalid(name, value, "must be a duration such as 30s, 5m, 4h or PT30S");
+            // falls through to the rule
         }
-        throw invalid(name, value, "must be a duration such as 30s, 5m, 4h or PT30S");
+        throw new IllegalArgumentException("must be a duration such as 30s, 5m, 4h or PT30S");
     }
 
     /**

@@ -1,8 +1,5 @@
 package dev.forewarn.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +28,6 @@ public final class ChildJvm {
 
     /** A port free at the time of the call. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.forewarn.kafka.SingleNodeKafka.freePort();
     }
 }

@@ -113,7 +113,7 @@ public final class IngestApi {
         routes.put("/v1/owners/{entityType}/{entityId}", ctx -> guarded(ctx, source -> putOwner(ctx, source)));
         routes.delete("/v1/owners/{entityType}/{entityId}", ctx -> guarded(ctx, source -> deleteOwner(ctx, source)));
         routes.get("/openapi.json", ctx -> {
-            try (InputStream in = IngestApi.class.getResourceAsStream("/openapi.json")) {
+            try (InputStream in = IngestApi.class.getResourceAsStream("/openapi/ingest-service.json")) {
                 ctx.contentType("application/json").result(in.readAllBytes());
             }
         });

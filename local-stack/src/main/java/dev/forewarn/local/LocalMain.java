@@ -1,0 +1,80 @@
+package dev.forewarn.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar local-stack/target/forewarn-local.jar}: the whole pipeline locally, with the simulator. */
+@Command(name = "forewarn-local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the whole Forewarn pipeline in this process: a real KRaft Kafka broker (data under --home),",
+                "the dev schema registry, the topics, ingest-service, scoring-streams, alerting-service, a webhook",
+                "receiver printing each alert, and the signal simulator. Ctrl-C stops everything in reverse order.",
+                "Service settings (INGEST_*, SCORING_*, ALERTING_* variables) apply as in production."})
+public final class LocalMain implements Callable<Integer> {
+
+    @Option(names = "--home", defaultValue = ".forewarn", description = "where the broker's data and Streams state live (default ${DEFAULT-VALUE})")
+    Path home;
+
+    @Option(names = "--fresh", description = "wipe --home first")
+    boolean fresh;
+
+    @Option(names = "--no-simulator", description = "start the pipeline only")
+    boolean noSimulator;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "partitions per topic when topics are created (default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Mixin
+    SimulationOptions simulation;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "forewarn-local-log4j2.xml");
+        }
+        CommandLine command = new CommandLine(new LocalMain());
+        Path home = command.parseArgs(args).matchedOptionValue("--home", Path.of(".forewarn"));
+        System.setProperty("forewarn.home", home.toAbsolutePath().toString());
+        System.exit(command.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        out.println("Forewarn local stack — data in " + home.toAbsolutePath() + (fresh ? " (wiped)" : "")
+                + "; logs in " + home.toAbsolutePath().resolve("logs"));
+        LocalStack.Options options = LocalStack.Options.defaults(home);
+        options = new LocalStack.Options(home, fresh, options.kafkaPort(), options.controllerPort(), options.registryPort(),
+                options.ingestPort(), options.scoringPort(), options.alertingPort(), options.receiverPort(), partitions,
+                options.commitInterval());
+        LocalStack stack = LocalStack.start(options, System.getenv(), out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println();
+            out.println("stopping (reverse order) …");
+            stack.close();
+            out.println("stopped; data kept in " + home.toAbsolutePath() + " (--fresh wipes it)");
+            stopped.countDown();
+        }, "forewarn-local-stop"));
+        out.println("running:");
+        stack.printWhere(out);
+        stack.receiver().onAlert(alert -> out.printf("  ALERT %-18s %-16s %-8s%s score %5.1f → %s%n", alert.kind(), alert.entityKey(),
+                alert.level(), alert.predicted() ? " (predicted)" : "", alert.score(), alert.owner()));
+        if (!noSimulator) {
+            Scenario scenario = simulation.scenario();
+            Simulator simulator = new Simulator(new IngestClient(stack.ingestUrl(), Optional.empty()),
+                    Optional.of(stack.receiver()), stack.receiver().url(), out);
+            Simulator.print(simulator.run(scenario, simulation.replayTime(scenario), simulation.settle), true, out);
+        }
+        out.println("the pipeline keeps running: post signals to " + stack.ingestUrl() + ", see alerts at "
+                + stack.urls().get("alerting-service").split(" ")[0] + "/v1/alerts — Ctrl-C stops it");
+        stopped.await();
+        return 0;
+    }
+}

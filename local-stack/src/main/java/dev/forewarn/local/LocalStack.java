@@ -1,0 +1,260 @@
+package dev.forewarn.local;
+
+import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.alerting.AlertingService;
+import dev.forewarn.alerting.delivery.WebhookSecrets;
+import dev.forewarn.ingest.IngestService;
+import dev.forewarn.ingest.config.IngestConfig;
+import dev.forewarn.kafka.SingleNodeKafka;
+import dev.forewarn.registry.RegistryConfig;
+import dev.forewarn.registry.SchemaRegistryServer;
+import dev.forewarn.scoring.ScoringConfig;
+import dev.forewarn.scoring.ScoringService;
+import dev.forewarn.service.Env;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in this JVM, started in order with a readiness check after each part: a real
+ * single-node KRaft broker with its data under {@code home}, the dev schema registry, the topics,
+ * ingest-service, scoring-streams, alerting-service and a webhook receiver the owners' webhooks
+ * point at. {@link #close} stops them in reverse order. A second start on the same {@code home}
+ * resumes from the kept data (broker log, Streams state, the signing secret).
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * Where things run. Ports 0 pick free ones (tests); {@code commitInterval} is the Streams
+     * commit interval of both Streams services (it bounds how soon a result is visible under EOS).
+     */
+    public record Options(Path home, boolean fresh, int kafkaPort, int controllerPort, int registryPort, int ingestPort,
+                          int scoringPort, int alertingPort, int receiverPort, int partitions, Duration commitInterval) {
+
+        public static Options defaults(Path home) {
+            return new Options(home, false, 9092, 9093, 8081, 8080, 8082, 8083, 8090, 3, Duration.ofMillis(100));
+        }
+
+        /** Every port free, data in {@code home} (tests). */
+        public static Options ephemeral(Path home) {
+            return new Options(home, false, 0, 0, 0, 0, 0, 0, 0, 3, Duration.ofMillis(100));
+        }
+    }
+
+    private final Deque<Part> parts = new ArrayDeque<>();
+    private final Map<String, String> urls = new LinkedHashMap<>();
+    private SingleNodeKafka kafka;
+    private AlertReceiver receiver;
+    private String ingestUrl;
+    private String webhookSecret;
+
+    private record Part(String name, AutoCloseable closeable) {
+    }
+
+    private LocalStack() {
+    }
+
+    /** Starts every part; on failure stops what was started and rethrows. */
+    public static LocalStack start(Options options, Map<String, String> environment, PrintStream out) {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startAll(options, environment, out);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options o, Map<String, String> environment, PrintStream out) {
+        Path home = o.home().toAbsolutePath();
+        if (o.fresh()) {
+            try {
+                // Everything but the logs, which are open already.
+                for (String kept : List.of("kafka", "state", "webhook-secret")) {
+                    SingleNodeKafka.deleteRecursively(home.resolve(kept));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot wipe " + home, e);
+            }
+        }
+        kafka = step(out, "Kafka broker (KRaft)", () -> SingleNodeKafka.start(home.resolve("kafka"), o.kafkaPort(),
+                o.controllerPort(), READY_TIMEOUT));
+        String bootstrap = kafka.bootstrapServers();
+        urls.put("Kafka", bootstrap);
+
+        SchemaRegistryServer registry = step(out, "schema registry", () -> SchemaRegistryServer.start(
+                RegistryConfig.local(bootstrap, o.registryPort())));
+        String registryUrl = registry.url();
+        urls.put("schema registry", registryUrl);
+
+        List<String> created = step(out, "topics", () -> {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                return StackTopics.create(admin, o.partitions(), (short) 1);
+            }
+        });
+        LOG.info("topics created: {}", created.isEmpty() ? "none, all exist" : created);
+
+        webhookSecret = secret(home);
+        receiver = step(out, "webhook receiver", () -> AlertReceiver.start("127.0.0.1", o.receiverPort(), webhookSecret));
+        urls.put("webhook receiver", receiver.url() + "/hooks/<owner>");
+
+        Map<String, String> env = serviceEnvironment(o, environment, bootstrap, registryUrl, home);
+        IngestService ingest = step(out, "ingest-service", () -> IngestService.start(IngestConfig.fromEnv(new Env(env))));
+        ingestUrl = "http://127.0.0.1:" + ingest.port();
+        awaitReady("ingest-service", ingestUrl);
+        urls.put("ingest-service", ingestUrl + "  (POST /v1/reports|complaints|returns, PUT /v1/owners/…)");
+
+        Map<String, String> streamsEnv = new HashMap<>(env);
+        streamsEnv.put("KAFKA_COMMIT_INTERVAL_MS", Long.toString(o.commitInterval().toMillis()));
+        ScoringService scoring = step(out, "scoring-streams", () -> ScoringService.start(ScoringConfig.fromEnv(new Env(streamsEnv))));
+        String scoringUrl = "http://127.0.0.1:" + scoring.port();
+        awaitReady("scoring-streams", scoringUrl);
+        urls.put("scoring-streams", scoringUrl + "  (GET /v1/risk/top?entityType=CUSTOMER)");
+
+        AlertingService alerting = step(out, "alerting-service", () -> AlertingService.start(AlertingConfig.fromEnv(new Env(streamsEnv))));
+        String alertingUrl = "http://127.0.0.1:" + alerting.port();
+        awaitReady("alerting-service", alertingUrl);
+        urls.put("alerting-service", alertingUrl + "  (GET /v1/alerts)");
+    }
+
+    /**
+     * The services' settings: local defaults, then any {@code INGEST_*}, {@code SCORING_*},
+     * {@code ALERTING_*} variable of {@code environment}, then what the stack must decide itself
+     * (ports, broker, registry, state directories, the signing secret, the receiver's allow-listing).
+     */
+    private Map<String, String> serviceEnvironment(Options o, Map<String, String> environment, String bootstrap,
+                                                   String registryUrl, Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("INGEST_AUTH_DISABLED", "true");
+        env.put("INGEST_SOURCE", "local");
+        env.put("ALERTING_AUTH_DISABLED", "true");
+        env.put("ALERTING_RATE_PER_DESTINATION", "1000");
+        environment.forEach((name, value) -> {
+            if (name.startsWith("INGEST_") || name.startsWith("SCORING_") || name.startsWith("ALERTING_")) {
+                env.put(name, value);
+            }
+        });
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SCHEMA_REGISTRY_URL", registryUrl);
+        env.put("INGEST_PORT", Integer.toString(o.ingestPort()));
+        env.put("SCORING_PORT", Integer.toString(o.scoringPort()));
+        env.put("ALERTING_PORT", Integer.toString(o.alertingPort()));
+        env.put("SCORING_STATE_DIR", home.resolve("state").toString());
+        env.put("ALERTING_STATE_DIR", home.resolve("state").toString());
+        env.put("ALERTING_WEBHOOK_SECRET", webhookSecret);
+        env.put("ALERTING_WEBHOOK_ALLOW", env.containsKey("ALERTING_WEBHOOK_ALLOW")
+                ? env.get("ALERTING_WEBHOOK_ALLOW") + ",127.0.0.1" : "127.0.0.1");
+        env.put("ALERTING_PUBLIC_URL", "http://127.0.0.1:" + (o.alertingPort() == 0 ? 8083 : o.alertingPort()));
+        return env;
+    }
+
+    /** The signing secret shared by alerting-service and the receiver, kept in {@code home} so a resumed run still verifies. */
+    private static String secret(Path home) {
+        Path file = home.resolve("webhook-secret");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(home);
+                Files.writeString(file, WebhookSecrets.generate());
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the webhook secret in " + file, e);
+        }
+    }
+
+    /** Runs one start-up step, printing its name and how long it took; what it starts is stopped by {@link #close}. */
+    private <T> T step(PrintStream out, String name, Supplier<T> start) {
+        long started = System.nanoTime();
+        out.printf("  starting %-22s", name + " …");
+        out.flush();
+        T part = start.get();
+        if (part instanceof AutoCloseable closeable) {
+            parts.push(new Part(name, closeable));
+        }
+        out.printf(" ready in %,d ms%n", (System.nanoTime() - started) / 1_000_000);
+        return part;
+    }
+
+    /** Waits for {@code /health/ready} to answer 200. */
+    private static void awaitReady(String name, String baseUrl) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + name, e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + name, e);
+            }
+        }
+        throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + " (" + baseUrl + "/health/ready)");
+    }
+
+    /** What runs where, in start order. */
+    public Map<String, String> urls() {
+        return Map.copyOf(urls);
+    }
+
+    public void printWhere(PrintStream out) {
+        urls.forEach((name, url) -> out.printf("  %-18s %s%n", name, url));
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String ingestUrl() {
+        return ingestUrl;
+    }
+
+    public AlertReceiver receiver() {
+        return receiver;
+    }
+
+    /** Stops every started part, the last started first. */
+    @Override
+    public synchronized void close() {
+        while (!parts.isEmpty()) {
+            Part part = parts.pop();
+            try {
+                part.closeable().close();
+                LOG.info("{} stopped", part.name());
+            } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly", part.name(), e);
+            }
+        }
+    }
+}
