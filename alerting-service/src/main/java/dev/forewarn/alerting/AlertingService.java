@@ -209,7 +209,7 @@ public final class AlertingService implements AutoCloseable {
     public void close() {
         http.stop();
         dispatcher.close(Duration.ofSeconds(10));
-        streams.close(Duration.ofSeconds(60));
+        StreamsSupervision.close(streams, Duration.ofSeconds(60));
         apiProducer.close(Duration.ofSeconds(5));
         for (AutoCloseable meter : meters) {
             try {

@@ -117,11 +117,11 @@ public final class ScoringService implements AutoCloseable {
         return streams;
     }
 
-    /** Stops HTTP, then closes Streams (commits, flushes state), waiting up to 60 s. */
+    /** Stops HTTP, then closes Streams (commits, flushes state, leaves the group), waiting up to 60 s. */
     @Override
     public void close() {
         http.stop();
-        streams.close(Duration.ofSeconds(60));
+        StreamsSupervision.close(streams, Duration.ofSeconds(60));
         streamsMetrics.close();
         LOG.info("scoring-streams stopped");
     }

@@ -41,4 +41,15 @@ public final class StreamsSupervision {
         });
         return failed;
     }
+
+    /**
+     * Closes {@code streams} (commits, flushes state) and leaves the consumer group, so the
+     * partitions are reassigned at once instead of after the session timeout (45 s): without
+     * static membership a restarted instance joins as a new member anyway.
+     */
+    public static void close(KafkaStreams streams, java.time.Duration timeout) {
+        streams.close(org.apache.kafka.streams.CloseOptions
+                .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
+    }
 }

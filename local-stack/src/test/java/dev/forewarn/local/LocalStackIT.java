@@ -1,0 +1,89 @@
+package dev.forewarn.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end on the local stack (real KRaft broker, registry, the three services in this JVM):
+ * the simulator plays a short deterministic scenario through the HTTP API and the owners must be
+ * alerted, by signed webhooks, before the escalations; calm entities must not be alerted; a second
+ * start on the same data resumes with the alerts it had.
+ */
+class LocalStackIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path home;
+
+    @Test
+    void deterioratingCustomerAndDefectWaveAreAlertedBeforeTheyEscalateAndCalmEntitiesAreNot() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+        // 60 customers (one deteriorates), 15 products (one defect wave), 20 days of history in 40 s: 12 h per second.
+        Scenario scenario = Scenario.generate(Scenario.Settings.of(60, Duration.ofDays(20), 7), Instant.now(), "it");
+        // The receiver keeps its port across the restart, so a notification sent again would reach it.
+        LocalStack.Options ephemeral = LocalStack.Options.ephemeral(home);
+        LocalStack.Options options = new LocalStack.Options(home, false, 0, 0, 0, 0, 0, 0,
+                dev.forewarn.kafka.SingleNodeKafka.freePort(), ephemeral.partitions(), ephemeral.commitInterval());
+        Simulator.Report report;
+        try (LocalStack stack = LocalStack.start(options, Map.of(), out)) {
+            Simulator simulator = new Simulator(new IngestClient(stack.ingestUrl(), Optional.empty()), Optional.of(stack.receiver()),
+                    stack.receiver().url(), out);
+            report = simulator.run(scenario, Duration.ofSeconds(40), Duration.ofSeconds(8));
+            Simulator.print(report, true, out);
+            System.out.println(console.toString(StandardCharsets.UTF_8));
+
+            assertThat(report.rejected()).isZero();
+            assertThat(report.eventsSent()).isEqualTo(scenario.events().size());
+            assertThat(scenario.escalations()).extracting(Scenario.Escalation::entity)
+                    .anyMatch(e -> e.startsWith("CUSTOMER:")).anyMatch(e -> e.startsWith("PRODUCT:"));
+            for (Simulator.Outcome outcome : report.outcomes()) {
+                String entity = outcome.escalation().entity();
+                assertThat(outcome.firstAlert()).as("an alert for %s", entity).isPresent();
+                assertThat(outcome.alertedBefore()).as("%s alerted before its escalation was sent", entity).isTrue();
+                assertThat(outcome.firstAlert().get().owner()).as("the owner of %s", entity).isEqualTo(scenario.owners().get(entity));
+                assertThat(outcome.firstAlert().get().kind()).isIn("FIRING", "ESCALATED");
+                assertThat(outcome.leadTime()).as("lead time of %s", entity).hasValueSatisfying(
+                        lead -> assertThat(lead).isGreaterThan(Duration.ofHours(24)));
+            }
+            assertThat(report.calmAlerted()).as("calm entities alerted").isEmpty();
+            assertThat(report.wrongOwner()).isEmpty();
+            assertThat(stack.receiver().badSignatures()).isZero();
+        }
+
+        // A second start on the same data resumes: the alerts are still there, and nothing starts over.
+        Set<String> alerted = new HashSet<>();
+        report.alerts().forEach(a -> alerted.add(a.entityKey()));
+        int before = report.alerts().size();
+        try (LocalStack again = LocalStack.start(options, Map.of(), out)) {
+            String alerting = again.urls().get("alerting-service").split(" ")[0];
+            JsonNode alerts = IngestClient.JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(alerting + "/v1/alerts?limit=500")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            Set<String> listed = new HashSet<>();
+            alerts.path("alerts").forEach(a -> listed.add(a.path("entityType").asText() + ":" + a.path("entityId").asText()));
+            assertThat(listed).containsAll(alerted);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(again.receiver().received()).as("notifications sent again after the restart").isEmpty());
+        }
+        assertThat(before).isPositive();
+    }
+}
