@@ -45,7 +45,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * transactions on the way.
  *
  * <p>Options as {@code --name=value}: {@code rate} (5000 signals/s), {@code seconds} (60),
- * {@code warmup} (10 s), {@code hot} (10 hot customers/s), {@code customers} (100000),
+ * {@code warmup} (20 s: the first seconds of a cold JVM on two cores are JIT compilation), {@code hot} (10 hot customers/s), {@code customers} (100000),
  * {@code products} (5000), {@code partitions} (3).
  */
 public final class E2eBenchmark {
@@ -56,7 +56,7 @@ public final class E2eBenchmark {
     record Options(int rate, int seconds, int warmup, int hot, int customers, int products, int partitions) {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
-            return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 10),
+            return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 20),
                     given.integer("hot", 10), given.integer("customers", 100_000), given.integer("products", 5_000),
                     given.integer("partitions", 3)));
         }
@@ -152,6 +152,12 @@ public final class E2eBenchmark {
         if (delays.isEmpty()) {
             throw new IllegalStateException("no alert of the measured window arrived; see the stack's logs");
         }
+        Instant loadStart = Instant.now().minusNanos(System.nanoTime() - start);
+        out.println("slowest alerts (signal posted at load time +s: delay ms): " + measured(stack.receiver()).stream()
+                .sorted(java.util.Comparator.comparing((AlertReceiver.Received a) -> Duration.between(a.signalOccurredAt().orElseThrow(),
+                        a.receivedAt())).reversed()).limit(8)
+                .map(a -> "+%.1f: %d".formatted(Duration.between(loadStart, a.signalOccurredAt().orElseThrow()).toMillis() / 1000.0,
+                        Duration.between(a.signalOccurredAt().orElseThrow(), a.receivedAt()).toMillis())).toList());
         KafkaLatency baseline = kafkaEndToEndLatency(stack.bootstrapServers());
 
         out.println();
