@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +71,17 @@ class LocalStackIT {
             assertThat(report.calmAlerted()).as("calm entities alerted").isEmpty();
             assertThat(report.wrongOwner()).isEmpty();
             assertThat(stack.receiver().badSignatures()).isZero();
+
+            // Every metric the Grafana dashboard queries is one the services really export.
+            Set<String> exported = new HashSet<>();
+            for (String service : List.of("ingest-service", "scoring-streams", "alerting-service")) {
+                String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.urls().get(service).split(" ")[0] + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                metrics.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
+            }
+            Set<String> queried = dashboardMetrics(Path.of("..", "deploy", "grafana", "dashboards", "forewarn.json"));
+            assertThat(queried).hasSizeGreaterThan(10);
+            assertThat(exported).as("metrics the dashboard queries").containsAll(queried);
         }
 
         // A second start on the same data resumes: the alerts are still there, and nothing starts over.
@@ -85,5 +99,20 @@ class LocalStackIT {
                     .untilAsserted(() -> assertThat(again.receiver().received()).as("notifications sent again after the restart").isEmpty());
         }
         assertThat(before).isPositive();
+    }
+
+    /** The metric names in the dashboard's PromQL expressions (ours, Kafka's, HTTP, JVM). */
+    private static Set<String> dashboardMetrics(Path dashboard) throws Exception {
+        Pattern metric = Pattern.compile("\\b(?:forewarn|kafka|http_server|jvm|process)_[a-zA-Z0-9_]+");
+        Set<String> names = new HashSet<>();
+        for (JsonNode panel : IngestClient.JSON.readTree(dashboard.toFile()).path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                Matcher m = metric.matcher(target.path("expr").asText());
+                while (m.find()) {
+                    names.add(m.group());
+                }
+            }
+        }
+        return names;
     }
 }

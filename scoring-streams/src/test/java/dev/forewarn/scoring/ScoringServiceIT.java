@@ -66,11 +66,14 @@ class ScoringServiceIT {
                     URI.create("http://127.0.0.1:" + service.port() + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
+            // The DLQ series exists at 0 from the start; the bad record must count.
+            String dlqSeries = "forewarn_scoring_dlq_total{reason=\"deserialization\",service=\"scoring-streams\",topic=\"customer.reports\"} ";
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(service.port(), "/metrics").lines()
+                    .filter(l -> l.startsWith(dlqSeries)).anyMatch(l -> Double.parseDouble(l.substring(dlqSeries.length())) >= 1));
             String metrics = get(service.port(), "/metrics");
 
             assertThat(metrics)
                     .contains("forewarn_scoring_signals_total{entity=\"CUSTOMER\",kind=\"REPORT\",service=\"scoring-streams\"}")
-                    .contains("forewarn_scoring_dlq_total{reason=\"deserialization\",service=\"scoring-streams\",topic=\"customer.reports\"}")
                     .contains("forewarn_scoring_score_bucket")
                     .contains("forewarn_scoring_event_lag_seconds_bucket")
                     .contains("kafka_stream_");

@@ -40,6 +40,13 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
         eventLag = Timer.builder("forewarn.scoring.event.lag").description("now minus occurredAt when a customer signal is scored")
                 .publishPercentileHistogram().register(registry);
         duplicates = Counter.builder("forewarn.scoring.duplicates").register(registry);
+        // The input DLQ series exist at 0 from the start, so dashboards and increase() alerts see them before the first rejection.
+        for (String topic : java.util.List.of(dev.forewarn.scoring.ScoringConfig.REPORTS, dev.forewarn.scoring.ScoringConfig.COMPLAINTS,
+                dev.forewarn.scoring.ScoringConfig.RETURNS)) {
+            for (String reason : java.util.List.of("deserialization", "validation")) {
+                Counter.builder("forewarn.scoring.dlq").tag("topic", topic).tag("reason", reason).register(registry);
+            }
+        }
     }
 
     @Override
