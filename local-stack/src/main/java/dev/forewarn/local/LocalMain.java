@@ -73,7 +73,7 @@ public final class LocalMain implements Callable<Integer> {
             Simulator.print(simulator.run(scenario, simulation.replayTime(scenario), simulation.settle), true, out);
         }
         out.println("the pipeline keeps running: post signals to " + stack.ingestUrl() + ", see alerts at "
-                + stack.urls().get("alerting-service").split(" ")[0] + "/v1/alerts — Ctrl-C stops it");
+                + stack.urls().get("alerting-service") + "/v1/alerts — Ctrl-C stops it");
         stopped.await();
         return 0;
     }

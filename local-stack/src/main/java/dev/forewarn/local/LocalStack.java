@@ -117,25 +117,27 @@ public final class LocalStack implements AutoCloseable {
 
         webhookSecret = secret(home);
         receiver = step(out, "webhook receiver", () -> AlertReceiver.start("127.0.0.1", o.receiverPort(), webhookSecret));
-        urls.put("webhook receiver", receiver.url() + "/hooks/<owner>");
+        urls.put("webhook receiver", receiver.url());
 
         Map<String, String> env = serviceEnvironment(o, environment, bootstrap, registryUrl, home);
-        IngestService ingest = step(out, "ingest-service", () -> IngestService.start(IngestConfig.fromEnv(new Env(env))));
-        ingestUrl = "http://127.0.0.1:" + ingest.port();
-        awaitReady("ingest-service", ingestUrl);
-        urls.put("ingest-service", ingestUrl + "  (POST /v1/reports|complaints|returns, PUT /v1/owners/…)");
+        IngestService ingest = step(out, "ingest-service", () -> IngestService.start(IngestConfig.fromEnv(new Env(env))),
+                service -> awaitReady("ingest-service", local(service.port())));
+        ingestUrl = local(ingest.port());
+        urls.put("ingest-service", ingestUrl);
 
         Map<String, String> streamsEnv = new HashMap<>(env);
         streamsEnv.put("KAFKA_COMMIT_INTERVAL_MS", Long.toString(o.commitInterval().toMillis()));
-        ScoringService scoring = step(out, "scoring-streams", () -> ScoringService.start(ScoringConfig.fromEnv(new Env(streamsEnv))));
-        String scoringUrl = "http://127.0.0.1:" + scoring.port();
-        awaitReady("scoring-streams", scoringUrl);
-        urls.put("scoring-streams", scoringUrl + "  (GET /v1/risk/top?entityType=CUSTOMER)");
+        ScoringService scoring = step(out, "scoring-streams", () -> ScoringService.start(ScoringConfig.fromEnv(new Env(streamsEnv))),
+                service -> awaitReady("scoring-streams", local(service.port())));
+        urls.put("scoring-streams", local(scoring.port()));
 
-        AlertingService alerting = step(out, "alerting-service", () -> AlertingService.start(AlertingConfig.fromEnv(new Env(streamsEnv))));
-        String alertingUrl = "http://127.0.0.1:" + alerting.port();
-        awaitReady("alerting-service", alertingUrl);
-        urls.put("alerting-service", alertingUrl + "  (GET /v1/alerts)");
+        AlertingService alerting = step(out, "alerting-service", () -> AlertingService.start(AlertingConfig.fromEnv(new Env(streamsEnv))),
+                service -> awaitReady("alerting-service", local(service.port())));
+        urls.put("alerting-service", local(alerting.port()));
+    }
+
+    private static String local(int port) {
+        return "http://127.0.0.1:" + port;
     }
 
     /**
@@ -185,6 +187,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** Runs one start-up step, printing its name and how long it took; what it starts is stopped by {@link #close}. */
     private <T> T step(PrintStream out, String name, Supplier<T> start) {
+        return step(out, name, start, part -> { });
+    }
+
+    /** {@link #step(PrintStream, String, Supplier)}, done once {@code ready} returns. */
+    private <T> T step(PrintStream out, String name, Supplier<T> start, java.util.function.Consumer<T> ready) {
         long started = System.nanoTime();
         out.printf("  starting %-22s", name + " …");
         out.flush();
@@ -192,6 +199,7 @@ public final class LocalStack implements AutoCloseable {
         if (part instanceof AutoCloseable closeable) {
             parts.push(new Part(name, closeable));
         }
+        ready.accept(part);
         out.printf(" ready in %,d ms%n", (System.nanoTime() - started) / 1_000_000);
         return part;
     }
@@ -223,13 +231,19 @@ public final class LocalStack implements AutoCloseable {
         throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + " (" + baseUrl + "/health/ready)");
     }
 
-    /** What runs where, in start order. */
+    /** What runs where (the Kafka bootstrap servers, base URLs), by part. */
     public Map<String, String> urls() {
         return Map.copyOf(urls);
     }
 
+    /** What runs where, in start order, with what to try first. */
     public void printWhere(PrintStream out) {
-        urls.forEach((name, url) -> out.printf("  %-18s %s%n", name, url));
+        Map<String, String> hints = Map.of(
+                "webhook receiver", "/hooks/<owner>",
+                "ingest-service", "  (POST /v1/reports|complaints|returns, PUT /v1/owners/…)",
+                "scoring-streams", "  (GET /v1/risk/top?entityType=CUSTOMER)",
+                "alerting-service", "  (GET /v1/alerts)");
+        urls.forEach((name, url) -> out.printf("  %-18s %s%s%n", name, url, hints.getOrDefault(name, "")));
     }
 
     public String bootstrapServers() {

@@ -75,7 +75,7 @@ class LocalStackIT {
             // Every metric the Grafana dashboard queries is one the services really export.
             Set<String> exported = new HashSet<>();
             for (String service : List.of("ingest-service", "scoring-streams", "alerting-service")) {
-                String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.urls().get(service).split(" ")[0] + "/metrics")).build(),
+                String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.urls().get(service) + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 metrics.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
             }
@@ -89,7 +89,7 @@ class LocalStackIT {
         report.alerts().forEach(a -> alerted.add(a.entityKey()));
         int before = report.alerts().size();
         try (LocalStack again = LocalStack.start(options, Map.of(), out)) {
-            String alerting = again.urls().get("alerting-service").split(" ")[0];
+            String alerting = again.urls().get("alerting-service");
             JsonNode alerts = IngestClient.JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(alerting + "/v1/alerts?limit=500")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             Set<String> listed = new HashSet<>();
