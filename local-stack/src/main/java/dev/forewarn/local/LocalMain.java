@@ -53,7 +53,8 @@ public final class LocalMain implements Callable<Integer> {
         options = new LocalStack.Options(home, fresh, options.kafkaPort(), options.controllerPort(), options.registryPort(),
                 options.ingestPort(), options.scoringPort(), options.alertingPort(), options.receiverPort(), partitions,
                 options.commitInterval());
-        LocalStack stack = LocalStack.start(options, System.getenv(), out);
+        // The hook is in place before the first part starts: Ctrl-C during start-up stops what has started.
+        LocalStack stack = new LocalStack();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println();
@@ -62,6 +63,7 @@ public final class LocalMain implements Callable<Integer> {
             out.println("stopped; data kept in " + home.toAbsolutePath() + " (--fresh wipes it)");
             stopped.countDown();
         }, "forewarn-local-stop"));
+        stack.startParts(options, System.getenv(), out);
         out.println("running:");
         stack.printWhere(out);
         stack.receiver().onAlert(alert -> out.printf("  ALERT %-18s %-16s %-8s%s score %5.1f → %s%n", alert.kind(), alert.entityKey(),

@@ -71,17 +71,22 @@ public final class LocalStack implements AutoCloseable {
     private record Part(String name, AutoCloseable closeable) {
     }
 
-    private LocalStack() {
-    }
-
     /** Starts every part; on failure stops what was started and rethrows. */
     public static LocalStack start(Options options, Map<String, String> environment, PrintStream out) {
         LocalStack stack = new LocalStack();
+        stack.startParts(options, environment, out);
+        return stack;
+    }
+
+    /**
+     * Starts every part, in order; on failure stops what was started and rethrows. {@link #close}
+     * may run meanwhile (a shutdown hook registered before the start): it stops what has started.
+     */
+    public void startParts(Options options, Map<String, String> environment, PrintStream out) {
         try {
-            stack.startAll(options, environment, out);
-            return stack;
+            startAll(options, environment, out);
         } catch (RuntimeException e) {
-            stack.close();
+            close();
             throw e;
         }
     }
@@ -127,6 +132,8 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> streamsEnv = new HashMap<>(env);
         streamsEnv.put("KAFKA_COMMIT_INTERVAL_MS", Long.toString(o.commitInterval().toMillis()));
+        // After an unclean stop the old group member holds its partitions until its session times out (45 s by default).
+        streamsEnv.putIfAbsent("KAFKA_SESSION_TIMEOUT_MS", "10000");
         ScoringService scoring = step(out, "scoring-streams", () -> ScoringService.start(ScoringConfig.fromEnv(new Env(streamsEnv))),
                 service -> awaitReady("scoring-streams", local(service.port())));
         urls.put("scoring-streams", local(scoring.port()));
