@@ -40,8 +40,11 @@ public final class Scenario {
                            double waveShare, long seed) {
 
         public Settings {
-            if (customers < 10 || products < 2) {
-                throw new IllegalArgumentException("at least 10 customers and 2 products");
+            if (customers < 50 || products < 2) {
+                throw new IllegalArgumentException("at least 50 customers (a defect wave involves 14) and 2 products");
+            }
+            if (span.compareTo(Duration.ofDays(400)) > 0) {
+                throw new IllegalArgumentException("the span must be at most 400 days: ingest rejects older signals");
             }
             if (span.compareTo(Duration.ofDays(16)) < 0) {
                 throw new IllegalArgumentException("the span must be at least 16 days: a story takes about a week");

@@ -12,7 +12,7 @@ public final class SimulationOptions {
     @Option(names = "--customers", defaultValue = "500", description = "customers in the simulated population (default ${DEFAULT-VALUE}); products: a quarter")
     int customers;
 
-    @Option(names = "--days", defaultValue = "30", description = "days of history the run covers, ending now (default ${DEFAULT-VALUE}, at least 16)")
+    @Option(names = "--days", defaultValue = "30", description = "days of history the run covers, ending now (default ${DEFAULT-VALUE}, 16 to 400)")
     int days;
 
     @Option(names = "--duration", defaultValue = "90s", converter = DurationConverter.class,
