@@ -111,11 +111,7 @@ public final class AlertingService implements AutoCloseable {
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
                         && dispatching.get() != null && dispatching.get().isRunning(),
                 registry, routes -> {
-                    routes.get("/openapi.json", ctx -> {
-                        try (var in = AlertingService.class.getResourceAsStream("/openapi/alerting-service.json")) {
-                            ctx.contentType("application/json").result(in.readAllBytes());
-                        }
-                    });
+                    HttpServers.openApi(routes, "alerting-service");
                     api.routes(routes);
                 });
         metrics.alertsByState(api::countsByState);

@@ -80,11 +80,7 @@ public final class ScoringService implements AutoCloseable {
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING, registry,
                 routes -> {
-                    routes.get("/openapi.json", ctx -> {
-                        try (var in = ScoringService.class.getResourceAsStream("/openapi/scoring-streams.json")) {
-                            ctx.contentType("application/json").result(in.readAllBytes());
-                        }
-                    });
+                    HttpServers.openApi(routes, "scoring-streams");
                     new RiskQueries(running::get, self::get, model, Clock.systemUTC()).routes(routes);
                 });
         HostInfo host = new HostInfo(config.advertisedHost(), http.port());

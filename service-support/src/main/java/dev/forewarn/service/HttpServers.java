@@ -65,6 +65,25 @@ public final class HttpServers {
         }).start();
     }
 
+    /**
+     * {@code GET /openapi.json}: the class-path resource {@code openapi/<service>.json} (a path of
+     * its own per service, so co-located services each serve theirs), read once; a missing document
+     * fails the start, not the first request.
+     */
+    public static void openApi(RoutesConfig routes, String service) {
+        String resource = "openapi/" + service + ".json";
+        byte[] document;
+        try (var in = HttpServers.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + resource + " on the class path");
+            }
+            document = in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + resource, e);
+        }
+        routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(document));
+    }
+
     /** The matched route template ({@code /v1/owners/{entityType}/{entityId}}), never the raw path, to bound cardinality. */
     private static String routeOf(Context ctx) {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();

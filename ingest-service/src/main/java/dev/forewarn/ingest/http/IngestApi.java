@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.HttpServers;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.ingest.signal.EventIds;
@@ -26,7 +27,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -112,11 +112,7 @@ public final class IngestApi {
         }
         routes.put("/v1/owners/{entityType}/{entityId}", ctx -> guarded(ctx, source -> putOwner(ctx, source)));
         routes.delete("/v1/owners/{entityType}/{entityId}", ctx -> guarded(ctx, source -> deleteOwner(ctx, source)));
-        routes.get("/openapi.json", ctx -> {
-            try (InputStream in = IngestApi.class.getResourceAsStream("/openapi/ingest-service.json")) {
-                ctx.contentType("application/json").result(in.readAllBytes());
-            }
-        });
+        HttpServers.openApi(routes, "ingest-service");
         // Statuses Javalin answers itself become problems too; ones a handler answered already stay as they are.
         routes.error(404, "*", ctx -> problemUnlessAnswered(ctx, "Not Found", "no route " + ctx.method() + " " + ctx.path()));
         routes.error(405, "*", ctx -> problemUnlessAnswered(ctx, "Method Not Allowed",
