@@ -76,9 +76,8 @@ public final class E2eBenchmark {
         Options options = Options.parse(args);
         Path home = Files.createTempDirectory("forewarn-e2e-bench");
         int receiverPort = SingleNodeKafka.freePort();
-        LocalStack.Options defaults = LocalStack.Options.ephemeral(home);
-        LocalStack.Options stackOptions = new LocalStack.Options(home, true, 0, 0, 0, 0, 0, 0, receiverPort, options.partitions(),
-                defaults.commitInterval());
+        LocalStack.Options stackOptions = LocalStack.Options.ephemeral(home).withReceiverPort(receiverPort)
+                .withPartitions(options.partitions());
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "end-to-end benchmark: %d signals/s for %d s (+%d s warm-up), %d hot customers/s, %d partitions%n",
                 options.rate(), options.seconds(), options.warmup(), options.hot(), options.partitions());

@@ -49,10 +49,7 @@ public final class LocalMain implements Callable<Integer> {
     public Integer call() throws Exception {
         out.println("Forewarn local stack — data in " + home.toAbsolutePath() + (fresh ? " (wiped)" : "")
                 + "; logs in " + home.toAbsolutePath().resolve("logs"));
-        LocalStack.Options options = LocalStack.Options.defaults(home);
-        options = new LocalStack.Options(home, fresh, options.kafkaPort(), options.controllerPort(), options.registryPort(),
-                options.ingestPort(), options.scoringPort(), options.alertingPort(), options.receiverPort(), partitions,
-                options.commitInterval());
+        LocalStack.Options options = LocalStack.Options.defaults(home).withFresh(fresh).withPartitions(partitions);
         // The hook is in place before the first part starts: Ctrl-C during start-up stops what has started.
         LocalStack stack = new LocalStack();
         CountDownLatch stopped = new CountDownLatch(1);

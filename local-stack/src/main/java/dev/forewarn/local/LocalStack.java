@@ -59,6 +59,22 @@ public final class LocalStack implements AutoCloseable {
         public static Options ephemeral(Path home) {
             return new Options(home, false, 0, 0, 0, 0, 0, 0, 0, 3, Duration.ofMillis(100));
         }
+
+        public Options withFresh(boolean wipe) {
+            return new Options(home, wipe, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
+                    receiverPort, partitions, commitInterval);
+        }
+
+        public Options withPartitions(int count) {
+            return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
+                    receiverPort, count, commitInterval);
+        }
+
+        /** A fixed receiver port, so owners' webhook URLs stay valid across restarts. */
+        public Options withReceiverPort(int port) {
+            return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
+                    port, partitions, commitInterval);
+        }
     }
 
     private final Deque<Part> parts = new ArrayDeque<>();
@@ -174,7 +190,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("ALERTING_WEBHOOK_SECRET", webhookSecret);
         env.put("ALERTING_WEBHOOK_ALLOW", env.containsKey("ALERTING_WEBHOOK_ALLOW")
                 ? env.get("ALERTING_WEBHOOK_ALLOW") + ",127.0.0.1" : "127.0.0.1");
-        env.put("ALERTING_PUBLIC_URL", "http://127.0.0.1:" + (o.alertingPort() == 0 ? 8083 : o.alertingPort()));
+        if (o.alertingPort() != 0) {
+            env.put("ALERTING_PUBLIC_URL", local(o.alertingPort()));
+        }
         return env;
     }
 

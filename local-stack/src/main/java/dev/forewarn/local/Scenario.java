@@ -56,8 +56,8 @@ public final class Scenario {
         }
     }
 
-    /** One signal to post to {@code /v1/<kind>}; {@code escalation} names the entity it escalates, or null. */
-    public record Event(Instant at, String kind, ObjectNode body, String escalation) {
+    /** One signal to post to {@code /v1/<kind>}. */
+    public record Event(Instant at, String kind, ObjectNode body) {
 
         public String eventId() {
             return body.path("eventId").asText();
@@ -180,7 +180,6 @@ public final class Scenario {
         String eventId = complaint(customer, escalation, null, id("cmp"), "OPENED", 5, escalation.plus(Duration.ofHours(4)),
                 "cancellation", "customer announces cancellation of the contract");
         escalations.add(new Escalation(entity, escalation, eventId, "deteriorating customer cancels"));
-        markEscalation(eventId, entity);
     }
 
     /** Defective returns from one, two, three … customers a day, then a severity-5 complaint about the product. */
@@ -202,17 +201,6 @@ public final class Scenario {
         String eventId = complaint(customer, escalation, product, id("cmp"), "OPENED", 5, escalation.plus(Duration.ofHours(4)),
                 "product-safety", "device overheats, demands a recall");
         escalations.add(new Escalation(entity, escalation, eventId, "defect wave ends in a safety complaint"));
-        markEscalation(eventId, entity);
-    }
-
-    private void markEscalation(String eventId, String entity) {
-        for (int i = events.size() - 1; i >= 0; i--) {
-            Event e = events.get(i);
-            if (e.eventId().equals(eventId)) {
-                events.set(i, new Event(e.at(), e.kind(), e.body(), entity));
-                return;
-            }
-        }
     }
 
     private Instant jitter(Instant start, double days) {
@@ -262,7 +250,7 @@ public final class Scenario {
     }
 
     private String add(Instant at, String kind, ObjectNode body) {
-        events.add(new Event(at, kind, body, null));
+        events.add(new Event(at, kind, body));
         return body.path("eventId").asText();
     }
 

@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Plays a {@link Scenario} through ingest-service's HTTP API: first the owners (webhooks pointing
@@ -66,6 +68,7 @@ public final class Simulator {
         out.printf("simulator: %,d signals over %d days of history, replayed in %s (1 s = %.1f h of history)%n",
                 events.size(), span.toDays(), duration, compression / 3600);
 
+        Set<String> escalationIds = scenario.escalations().stream().map(Scenario.Escalation::eventId).collect(Collectors.toSet());
         Map<String, Instant> postedAt = new HashMap<>();
         AtomicLong sent = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
@@ -90,7 +93,7 @@ public final class Simulator {
                         rejected.addAndGet(result.rejected().size());
                         result.rejected().stream().limit(3).forEach(r -> out.println("  rejected: " + r));
                         Instant now = Instant.now();
-                        batch.stream().filter(e -> e.escalation() != null).forEach(e -> {
+                        batch.stream().filter(e -> escalationIds.contains(e.eventId())).forEach(e -> {
                             synchronized (postedAt) {
                                 postedAt.put(e.eventId(), now);
                             }

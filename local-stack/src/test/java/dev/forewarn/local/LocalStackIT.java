@@ -44,9 +44,7 @@ class LocalStackIT {
         // 60 customers (one deteriorates), 15 products (one defect wave), 20 days of history in 40 s: 12 h per second.
         Scenario scenario = Scenario.generate(Scenario.Settings.of(60, Duration.ofDays(20), 7), Instant.now(), "it");
         // The receiver keeps its port across the restart, so a notification sent again would reach it.
-        LocalStack.Options ephemeral = LocalStack.Options.ephemeral(home);
-        LocalStack.Options options = new LocalStack.Options(home, false, 0, 0, 0, 0, 0, 0,
-                dev.forewarn.kafka.SingleNodeKafka.freePort(), ephemeral.partitions(), ephemeral.commitInterval());
+        LocalStack.Options options = LocalStack.Options.ephemeral(home).withReceiverPort(dev.forewarn.kafka.SingleNodeKafka.freePort());
         Simulator.Report report;
         try (LocalStack stack = LocalStack.start(options, Map.of(), out)) {
             Simulator simulator = new Simulator(new IngestClient(stack.ingestUrl(), Optional.empty()), Optional.of(stack.receiver()),

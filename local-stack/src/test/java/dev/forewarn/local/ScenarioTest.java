@@ -33,10 +33,11 @@ class ScenarioTest {
         assertThat(scenario.escalations()).filteredOn(e -> e.entity().startsWith("CUSTOMER:")).hasSize(4);
         assertThat(scenario.escalations()).filteredOn(e -> e.entity().startsWith("PRODUCT:")).hasSize(5);
         for (Scenario.Escalation escalation : scenario.escalations()) {
-            assertThat(scenario.events()).filteredOn(e -> escalation.entity().equals(e.escalation()))
+            assertThat(scenario.events()).filteredOn(e -> e.eventId().equals(escalation.eventId()))
                     .singleElement().satisfies(e -> {
-                        assertThat(e.eventId()).isEqualTo(escalation.eventId());
+                        assertThat(e.at()).isEqualTo(escalation.at());
                         assertThat(e.body().path("severity").asInt()).isEqualTo(5);
+                        assertThat(e.body().path("status").asText()).isEqualTo("OPENED");
                     });
             assertThat(scenario.owners()).containsKey(escalation.entity());
             assertThat(scenario.involved()).contains(escalation.entity());
