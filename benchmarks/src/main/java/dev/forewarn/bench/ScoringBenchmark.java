@@ -43,6 +43,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -65,7 +66,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  *
  * <p>Options as {@code --name=value}: {@code signals} (2000000), {@code customers} (100000),
  * {@code products} (5000), {@code partitions} (6), {@code guarantee} (exactly_once_v2),
- * {@code dir} (target/bench-scoring).
+ * {@code dir} (target/bench-scoring), {@code streams} (Streams properties for both topologies, {@code key=value,key=value}).
  */
 public final class ScoringBenchmark {
 
@@ -75,13 +76,27 @@ public final class ScoringBenchmark {
     private ScoringBenchmark() {
     }
 
-    record Options(int signals, int customers, int products, int partitions, String guarantee, Path dir) {
+    record Options(int signals, int customers, int products, int partitions, String guarantee, Path dir,
+                   Map<String, String> streams) {
 
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
             return given.done(new Options(given.integer("signals", 2_000_000), given.integer("customers", 100_000),
                     given.integer("products", 5_000), given.integer("partitions", 6),
-                    given.string("guarantee", "exactly_once_v2"), Path.of(given.string("dir", "target/bench-scoring"))));
+                    given.string("guarantee", "exactly_once_v2"), Path.of(given.string("dir", "target/bench-scoring")),
+                    properties(given.string("streams", ""))));
+        }
+
+        /** {@code key=value,key=value}: Streams properties set for both topologies. */
+        private static Map<String, String> properties(String list) {
+            Map<String, String> properties = new HashMap<>();
+            for (String entry : list.split(",")) {
+                if (!entry.isBlank()) {
+                    String[] pair = entry.split("=", 2);
+                    properties.put(pair[0].trim(), pair[1].trim());
+                }
+            }
+            return properties;
         }
     }
 
@@ -97,7 +112,10 @@ public final class ScoringBenchmark {
              SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.local(broker.bootstrapServers(), 0))) {
             Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
             for (String topic : INPUTS) {
-                Topics.create(kafka, topic, options.partitions(), false);
+                // The preload is 60 days of history: with the default 7-day retention the broker would
+                // delete most of it during the run (segments roll by record time), and both topologies
+                // would time a fraction of the input.
+                Topics.create(kafka, topic, options.partitions(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
                 Topics.create(kafka, topic + ".dlq", 1, false);
             }
             Topics.create(kafka, ScoringConfig.SCORES, options.partitions(), true);
@@ -112,6 +130,7 @@ public final class ScoringBenchmark {
             ScoringConfig config = ScoringConfig.of("bench-scoring-" + UUID.randomUUID(), registry.url(),
                     options.dir().resolve("scoring-state"), kafka).withProcessingGuarantee(options.guarantee());
             Properties scoringProps = ScoringService.streamsProperties(config);
+            scoringProps.putAll(options.streams());
             Topology scoring = ScoringTopology.build(config, ScoringMetrics.NONE);
             double[] stateBytes = new double[2];
             double scoringSeconds = timeUntilConsumed(scoring, scoringProps, kafka, streams -> {
@@ -119,6 +138,7 @@ public final class ScoringBenchmark {
                 stateBytes[0] = totals[0];
                 stateBytes[1] = totals[1];
             });
+            Map<String, Long> written = written(kafka, config.applicationId());
 
             Properties baselineProps = new Properties();
             baselineProps.putAll(scoringProps);
@@ -136,6 +156,9 @@ public final class ScoringBenchmark {
             System.out.printf(Locale.ROOT, "%-36s %10s %12s%n", "topology", "seconds", "records/s");
             System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "scoring (customers + products)", scoringSeconds, rate);
             System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "baseline sum-by-key", baselineSeconds, baselineRate);
+            System.out.printf(Locale.ROOT, "records the scoring topology wrote, per input signal (where the cost goes):%n");
+            written.forEach((topic, count) -> System.out.printf(Locale.ROOT, "  %-60s %6.2f%n",
+                    topic.replace(config.applicationId(), "<app>"), count / (double) options.signals()));
             System.out.printf(Locale.ROOT, "ratio %.2f (target >= 0.6); state %.0f bytes per tracked entity over %.0f entities (target <= 1024)%n",
                     rate / baselineRate, bytesPerEntity, stateBytes[1]);
             return JSON.createObjectNode().put("bench", "scoring")
@@ -184,10 +207,44 @@ public final class ScoringBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            requireWholeInput(admin);
             beforeClose.accept(streams);
             streams.close(Duration.ofSeconds(60));
             return seconds;
         }
+    }
+
+    /**
+     * Offsets (records plus transaction markers) the scoring run added to its output and internal
+     * topics, largest first: the produce side of its cost.
+     */
+    private static Map<String, Long> written(Map<String, Object> kafka, String applicationId) throws Exception {
+        try (Admin admin = Admin.create(kafka)) {
+            List<String> topics = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(applicationId) || t.equals(ScoringConfig.SCORES) || t.equals(ScoringConfig.TRANSITIONS))
+                    .toList();
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
+                    d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            Map<String, Long> written = new HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> written.merge(tp.topic(), info.offset(), Long::sum));
+            Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+            written.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return sorted;
+        }
+    }
+
+    /** Fails the run if the broker deleted input records before the topology read them (the figure would be wrong). */
+    private static void requireWholeInput(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(INPUTS).allTopicNames().get().forEach((topic, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest())));
+        admin.listOffsets(request).all().get().forEach((tp, info) -> {
+            if (info.offset() != 0) {
+                throw new IllegalStateException(tp + " starts at offset " + info.offset() + ": input was deleted during the run");
+            }
+        });
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {

@@ -39,11 +39,18 @@ public final class Topics {
 
     /** Creates a topic (replication factor 1) if it does not exist yet. */
     public static void create(Map<String, Object> clientProperties, String name, int partitions, boolean compacted) {
+        create(clientProperties, name, partitions, compacted
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of());
+    }
+
+    /**
+     * Creates a topic (replication factor 1) with the given topic configs if it does not exist yet.
+     * Topics holding back-dated records need {@code retention.ms=-1} (or long enough): the broker
+     * rolls segments by record time and deletes those older than the retention, 7 days by default.
+     */
+    public static void create(Map<String, Object> clientProperties, String name, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(clientProperties)) {
-            NewTopic topic = new NewTopic(name, partitions, (short) 1);
-            if (compacted) {
-                topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            }
+            NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
