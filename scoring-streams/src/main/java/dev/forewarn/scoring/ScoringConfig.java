@@ -22,6 +22,8 @@ import java.util.Map;
  * @param idleAfter               {@code SCORING_IDLE_AFTER}, default 30s: observed time follows the wall clock after this long without input
  * @param streamTimeInterval      {@code SCORING_STREAM_TIME_INTERVAL}, default 1m of stream time between time-driven passes
  * @param wallClockInterval       {@code SCORING_WALL_CLOCK_INTERVAL}, default 5s between idle checks
+ * @param scoreInterval           {@code SCORING_SCORE_INTERVAL}, default 1s: how often (wall clock) the latest score of each entity
+ *                                changed since is written to {@code risk.scores}; transitions are written at once
  * @param maxTimersPerPunctuation {@code SCORING_MAX_TIMERS_PER_PASS}, default 10000
  * @param model                   {@code SCORING_HALF_LIFE} (14d), {@code SCORING_SCALE} (20), {@code SCORING_INFLOW_HALF_LIFE} (2d),
  *                                {@code SCORING_HORIZON} (72h), {@code SCORING_HYSTERESIS} (5); weights as in DESIGN.md, each
@@ -31,7 +33,7 @@ import java.util.Map;
  */
 public record ScoringConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
                             Duration dedupRetention, Duration idleAfter, Duration streamTimeInterval, Duration wallClockInterval,
-                            int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties,
+                            Duration scoreInterval, int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties,
                             String advertisedHost) {
 
     public static final String REPORTS = "customer.reports";
@@ -42,23 +44,26 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
 
     public ScoringConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
+        if (scoreInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("SCORING_SCORE_INTERVAL is " + scoreInterval + "; it must be at least 1ms");
+        }
     }
 
     /** Defaults, for tests and benchmarks. */
     public static ScoringConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties) {
         return new ScoringConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", Duration.ofDays(7),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5), 10_000, RiskModel.Config.defaults(),
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(1), 10_000, RiskModel.Config.defaults(),
                 kafkaProperties, "localhost");
     }
 
     public ScoringConfig withProcessingGuarantee(String guarantee) {
         return new ScoringConfig(applicationId, registryUrl, port, stateDir, guarantee, dedupRetention, idleAfter,
-                streamTimeInterval, wallClockInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
+                streamTimeInterval, wallClockInterval, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
     }
 
     public ScoringConfig withIdleAfter(Duration idle, Duration wallClockCheck) {
         return new ScoringConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, dedupRetention, idle,
-                streamTimeInterval, wallClockCheck, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
+                streamTimeInterval, wallClockCheck, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
     }
 
     /**
@@ -122,6 +127,7 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
                 env.duration("SCORING_IDLE_AFTER", Duration.ofSeconds(30)),
                 env.duration("SCORING_STREAM_TIME_INTERVAL", Duration.ofMinutes(1)),
                 env.duration("SCORING_WALL_CLOCK_INTERVAL", Duration.ofSeconds(5)),
+                env.duration("SCORING_SCORE_INTERVAL", Duration.ofSeconds(1)),
                 env.integer("SCORING_MAX_TIMERS_PER_PASS", 10_000, 1, 10_000_000),
                 model, kafka, env.string("SCORING_ADVERTISED_HOST", "localhost"));
     }

@@ -43,8 +43,11 @@ public final class ScoringService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     /** Counted down when Kafka Streams reaches ERROR (after the uncaught-exception policy gave up). */
     private final CountDownLatch failed;
+    private final Duration scoreInterval;
 
-    private ScoringService(KafkaStreams streams, Javalin http, KafkaStreamsMetrics streamsMetrics, CountDownLatch failed) {
+    private ScoringService(KafkaStreams streams, Javalin http, KafkaStreamsMetrics streamsMetrics, CountDownLatch failed,
+                           Duration scoreInterval) {
+        this.scoreInterval = scoreInterval;
         this.streams = streams;
         this.http = http;
         this.streamsMetrics = streamsMetrics;
@@ -102,7 +105,7 @@ public final class ScoringService implements AutoCloseable {
         running.set(streams);
         streams.start();
         LOG.info("scoring-streams {} started; HTTP and queries on {}:{}", config.applicationId(), host.host(), host.port());
-        return new ScoringService(streams, http, streamsMetrics, failed);
+        return new ScoringService(streams, http, streamsMetrics, failed, config.scoreInterval());
     }
 
     public int port() {
@@ -113,10 +116,21 @@ public final class ScoringService implements AutoCloseable {
         return streams;
     }
 
-    /** Stops HTTP, then closes Streams (commits, flushes state, leaves the group), waiting up to 60 s. */
+    /**
+     * Stops HTTP, lets one more score pass run (so the scores of what was processed are written
+     * with the last commit rather than at the next start), then closes Streams (commits, flushes
+     * state, leaves the group), waiting up to 60 s.
+     */
     @Override
     public void close() {
         http.stop();
+        if (streams.state() == KafkaStreams.State.RUNNING) {
+            try {
+                Thread.sleep(scoreInterval.toMillis() + 100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         StreamsSupervision.close(streams, Duration.ofSeconds(60));
         streamsMetrics.close();
         LOG.info("scoring-streams stopped");

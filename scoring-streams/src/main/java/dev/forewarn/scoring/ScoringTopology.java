@@ -38,18 +38,16 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * customer.{reports,complaints,returns} ─ intake-&lt;topic&gt; ─┬─ dlq-&lt;topic&gt; → &lt;topic&gt;.dlq
  *                                                         └─ merge ─ dedup [dedup-store]
- *   ─┬─ score-customers [customer-state, customer-timers] ─┐
+ *   ─┬─ score-customers [customer-state] ─────────────────┐
  *    └─ key-by-product → signals-by-product (repartition)   ├─ risk.scores / risk.transitions
- *         ─ score-products [product-state, product-timers] ─┘
+ *         ─ score-products [product-state] ─────────────────┘
  * </pre>
  */
 public final class ScoringTopology {
 
     public static final String DEDUP_STORE = "dedup-store";
     public static final String CUSTOMER_STATE = "customer-state";
-    public static final String CUSTOMER_TIMERS = "customer-timers";
     public static final String PRODUCT_STATE = "product-state";
-    public static final String PRODUCT_TIMERS = "product-timers";
     public static final String PRODUCT_REPARTITION = "signals-by-product";
 
     private ScoringTopology() {
@@ -64,13 +62,10 @@ public final class ScoringTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, config.dedupRetention(), config.dedupRetention(), false),
                 Serdes.String(), Serdes.Long()));
-        for (String[] names : List.of(new String[]{CUSTOMER_STATE, CUSTOMER_TIMERS}, new String[]{PRODUCT_STATE, PRODUCT_TIMERS})) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names[0]), Serdes.String(),
+        // The entity states; the scorers keep their due-time and pending-score indexes in memory, rebuilt from here.
+        for (String name : List.of(CUSTOMER_STATE, PRODUCT_STATE)) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
                     new EntityStateSerde()).withCachingEnabled());
-            // The timer index is a queue (entries deleted from the front as time passes): in RocksDB every range scan
-            // would wade through the tombstones of past timers. In memory (changelogged) it is one small entry per entity.
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names[1]), Serdes.Bytes(),
-                    Serdes.String()));
         }
 
         Map<String, Class<? extends SpecificRecord>> sources = Map.of(
@@ -99,15 +94,15 @@ public final class ScoringTopology {
                 () -> new Deduplicator(DEDUP_STORE, config.dedupRetention(), metrics::duplicate), Named.as("dedup"), DEDUP_STORE);
 
         KStream<String, SpecificRecord> customerOutputs = unique.process(
-                () -> new EntityScorer(settings(config, model, metrics, EntityType.CUSTOMER, CUSTOMER_STATE, CUSTOMER_TIMERS)),
-                Named.as("score-customers"), CUSTOMER_STATE, CUSTOMER_TIMERS);
+                () -> new EntityScorer(settings(config, model, metrics, EntityType.CUSTOMER, CUSTOMER_STATE)),
+                Named.as("score-customers"), CUSTOMER_STATE);
         KStream<String, SpecificRecord> productOutputs = unique
                 .filter((customer, signal) -> signal.productId() != null, Named.as("with-product"))
                 .selectKey((customer, signal) -> signal.productId(), Named.as("key-by-product"))
                 .repartition(Repartitioned.<String, Signal>as(PRODUCT_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new SignalSerde()))
-                .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE, PRODUCT_TIMERS)),
-                        Named.as("score-products"), PRODUCT_STATE, PRODUCT_TIMERS);
+                .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE)),
+                        Named.as("score-products"), PRODUCT_STATE);
 
         KStream<String, SpecificRecord> outputs = customerOutputs.merge(productOutputs, Named.as("merge-outputs"));
         outputs.filter((key, value) -> value instanceof RiskScore, Named.as("scores"))
@@ -122,9 +117,9 @@ public final class ScoringTopology {
     }
 
     private static EntityScorer.Settings settings(ScoringConfig config, RiskModel model, ScoringMetrics metrics,
-                                                  EntityType type, String stateStore, String timerStore) {
-        return new EntityScorer.Settings(type, stateStore, timerStore, model, config.streamTimeInterval(),
-                config.wallClockInterval(), config.idleAfter(), config.maxTimersPerPunctuation(), metrics);
+                                                  EntityType type, String stateStore) {
+        return new EntityScorer.Settings(type, stateStore, model, config.streamTimeInterval(), config.wallClockInterval(),
+                config.idleAfter(), config.scoreInterval(), config.maxTimersPerPunctuation(), metrics);
     }
 
     private static <T extends SpecificRecord> Serde<T> specific(Class<T> type, SchemaRegistryClient registry,

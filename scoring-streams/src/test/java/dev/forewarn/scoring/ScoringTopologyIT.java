@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -107,7 +108,9 @@ class ScoringTopologyIT {
         topic.pipeInput(new TestRecord<>(key, value, at));
     }
 
+    /** Lets the wall clock run to the next score pass, then reads the scores written. */
     private Map<String, RiskScore> latestScores() {
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         return scores.readKeyValuesToMap();
     }
 
@@ -132,6 +135,25 @@ class ScoringTopologyIT {
         assertThat(customer.getScore()).isCloseTo(100 * (1 - Math.exp(-5.0 / 20)), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(customer.getTopContributors()).singleElement().satisfies(c -> assertThat(c.getEventId()).isEqualTo(report.getEventId()));
         assertThat(latest.get("PRODUCT:P-1").getPressure()).isEqualTo(5.0);
+    }
+
+    @Test
+    void shouldWriteTransitionsAtOnceAndEachChangedScoreOncePerPass() {
+        for (int i = 0; i < 5; i++) {
+            send(complaints, "C-1", complaint("C-1", "K-" + i, ComplaintStatus.OPENED, T0, null), T0);
+        }
+
+        assertThat(transitions.readValuesToList()).as("before any score pass")
+                .anySatisfy(t -> assertThat(t.getKind()).isEqualTo(TransitionKind.ESCALATED));
+        assertThat(scores.isEmpty()).as("no score pass yet").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<KeyValue<String, RiskScore>> written = scores.readKeyValuesToList();
+        assertThat(written).extracting(kv -> kv.key).containsExactlyInAnyOrder("CUSTOMER:C-1", "PRODUCT:P-9");
+        assertThat(written).allSatisfy(kv -> assertThat(kv.value.getCounts().getComplaints()).isEqualTo(5));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(scores.isEmpty()).as("nothing changed since").isTrue();
     }
 
     @Test
@@ -178,7 +200,7 @@ class ScoringTopologyIT {
     void shouldCountAnSlaBreachOnTheWallClockWhileInputIsIdle() {
         Instant due = T0.plus(Duration.ofHours(1));
         send(complaints, "C-1", complaint("C-1", "K-1", ComplaintStatus.OPENED, T0, due), T0);
-        scores.readKeyValuesToMap();
+        latestScores();
 
         driver.advanceWallClockTime(Duration.ofMinutes(30));
         assertThat(scores.isEmpty()).as("not due yet").isTrue();

@@ -69,6 +69,8 @@ public final class EntityState {
     public long evaluatedAt = NONE;
     /** The due time under which the entity is in the timer index, or {@link #NONE}. */
     public long scheduledAt = NONE;
+    /** Changed since its score was last written to {@code risk.scores}. */
+    public boolean scorePending;
 
     @Override
     public boolean equals(Object o) {
@@ -77,7 +79,8 @@ public final class EntityState {
                 && negativeReports == s.negativeReports && improvementReports == s.improvementReports
                 && confirmationReports == s.confirmationReports && complaints == s.complaints && returns == s.returns
                 && breachedSlas == s.breachedSlas && openComplaints.equals(s.openComplaints) && top.equals(s.top)
-                && lastSignalAt == s.lastSignalAt && evaluatedAt == s.evaluatedAt && scheduledAt == s.scheduledAt;
+                && lastSignalAt == s.lastSignalAt && evaluatedAt == s.evaluatedAt && scheduledAt == s.scheduledAt
+                && scorePending == s.scorePending;
     }
 
     @Override

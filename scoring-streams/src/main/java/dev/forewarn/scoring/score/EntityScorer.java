@@ -8,15 +8,17 @@ import dev.forewarn.events.SignalCounts;
 import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,24 +29,40 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores one kind of entity (customers, or products after the repartition): applies each signal
- * to the entity's state with {@link RiskModel}, emits the entity's {@link RiskScore} and any
- * {@link RiskTransition}s, and does time-driven work (SLA breaches, decay) on <em>observed
- * time</em>: stream time while records flow, wall-clock time once this task's input has been idle
- * for {@code idleAfter}. Entities with work due are found through a timer index ordered by due
- * time; each punctuation handles at most {@code maxTimersPerPunctuation} of them.
+ * to the entity's state with {@link RiskModel}, emits any {@link RiskTransition} at once and the
+ * entity's latest {@link RiskScore} at most once per {@code scoreInterval}, and does time-driven
+ * work (SLA breaches, decay) on <em>observed time</em>: stream time while records flow, wall-clock
+ * time once this task's input has been idle for {@code idleAfter}.
+ *
+ * <p>Two indexes live in memory only and are rebuilt from the state store when the task starts,
+ * so they cost no changelog writes: the entities by their next due time (each time-driven pass
+ * handles at most {@code maxTimersPerPunctuation} of them), and the entities whose latest score
+ * is not written yet. The latter is also a flag in the stored state ({@link EntityState#scorePending}),
+ * committed with it, so a score is never lost, whatever happens between a commit and the next
+ * score pass (a rebalance, a crash).
  */
 public final class EntityScorer implements Processor<String, Signal, String, SpecificRecord> {
 
     /** How the scorer is set up. */
-    public record Settings(EntityType entityType, String stateStore, String timerStore, RiskModel model,
-                           Duration streamTimeInterval, Duration wallClockInterval, Duration idleAfter,
+    public record Settings(EntityType entityType, String stateStore, RiskModel model, Duration streamTimeInterval,
+                           Duration wallClockInterval, Duration idleAfter, Duration scoreInterval,
                            int maxTimersPerPunctuation, ScoringMetrics metrics) {
     }
 
+    /** An entity's next due time, ordered by time then id. */
+    private record Due(long at, String id) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            int byTime = Long.compare(at, other.at);
+            return byTime != 0 ? byTime : id.compareTo(other.id);
+        }
+    }
+
     private final Settings settings;
+    private final NavigableSet<Due> due = new TreeSet<>();
+    private final Set<String> pending = new LinkedHashSet<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, EntityState> states;
-    private KeyValueStore<Bytes, String> timers;
     private long lastRecordWallClock;
 
     public EntityScorer(Settings settings) {
@@ -55,14 +73,28 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.states = context.getStateStore(settings.stateStore());
-        this.timers = context.getStateStore(settings.timerStore());
         this.lastRecordWallClock = context.currentSystemTimeMs();
+        // Called after the state is restored, and again when a task is revived: start from the store.
+        due.clear();
+        pending.clear();
+        try (KeyValueIterator<String, EntityState> all = states.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, EntityState> entry = all.next();
+                if (entry.value.scheduledAt != EntityState.NONE) {
+                    due.add(new Due(entry.value.scheduledAt, entry.key));
+                }
+                if (entry.value.scorePending) {
+                    pending.add(entry.key);
+                }
+            }
+        }
         context.schedule(settings.streamTimeInterval(), PunctuationType.STREAM_TIME, this::runDue);
         context.schedule(settings.wallClockInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
             if (wallClock - lastRecordWallClock >= settings.idleAfter().toMillis()) {
                 runDue(Math.max(context.currentStreamTimeMs(), wallClock));
             }
         });
+        context.schedule(settings.scoreInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> emitPendingScores());
     }
 
     @Override
@@ -77,62 +109,64 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         List<RiskModel.Transition> transitions = settings.model().apply(state, signal);
         save(id, state);
         settings.metrics().scored(settings.entityType(), signal.kind(), context.currentSystemTimeMs() - signal.occurredAt());
-        emit(id, state, transitions, state.evaluatedAt);
+        emitTransitions(id, state, transitions);
     }
 
     /** Time-driven work due up to {@code observed}, bounded per call; the rest waits for the next call. */
     private void runDue(long observed) {
-        List<KeyValue<Bytes, String>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, String> entries = timers.range(timerKey(0, ""), timerKey(observed + 1, ""))) {
-            while (entries.hasNext() && due.size() < settings.maxTimersPerPunctuation()) {
-                KeyValue<Bytes, String> entry = entries.next();
-                if (ByteBuffer.wrap(entry.key.get()).getLong() <= observed) {
-                    due.add(entry);
-                }
-            }
-        }
-        for (KeyValue<Bytes, String> entry : due) {
-            String id = entry.value;
-            EntityState state = states.get(id);
-            if (state == null) {
-                timers.delete(entry.key);
-                continue;
+        for (int handled = 0; handled < settings.maxTimersPerPunctuation() && !due.isEmpty() && due.first().at() <= observed;
+             handled++) {
+            Due next = due.pollFirst();
+            EntityState state = states.get(next.id());
+            if (state == null || state.scheduledAt != next.at()) {
+                continue; // deleted, or rescheduled since
             }
             List<RiskModel.Transition> transitions = settings.model().advance(state, observed);
-            save(id, state);
-            emit(id, state, transitions, Math.max(state.evaluatedAt, 0));
+            save(next.id(), state);
+            emitTransitions(next.id(), state, transitions);
         }
     }
 
-    /** Stores the state and keeps its single timer index entry at its next due time. */
+    /** Stores the changed state, keeps its due-time entry current and marks its score to be written. */
     private void save(String id, EntityState state) {
         long next = settings.model().nextDue(state);
         if (next != state.scheduledAt) {
             if (state.scheduledAt != EntityState.NONE) {
-                timers.delete(timerKey(state.scheduledAt, id));
+                due.remove(new Due(state.scheduledAt, id));
             }
             if (next != EntityState.NONE) {
-                timers.put(timerKey(next, id), id);
+                due.add(new Due(next, id));
             }
             state.scheduledAt = next;
         }
+        state.scorePending = true;
         states.put(id, state);
+        pending.add(id);
     }
 
-    /** Due time (big-endian, so the store's byte order is time order), then the entity id. */
-    static Bytes timerKey(long due, String id) {
-        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(8 + idBytes.length).putLong(due).put(idBytes).array());
+    /** Writes the latest score of every entity changed since the last pass, once each. */
+    private void emitPendingScores() {
+        for (String id : pending) {
+            EntityState state = states.get(id);
+            if (state != null && state.scorePending) {
+                emitScore(id, state);
+                state.scorePending = false;
+                states.put(id, state);
+            }
+        }
+        pending.clear();
     }
 
     private String entityKey(String id) {
         return settings.entityType().name() + ":" + id;
     }
 
-    private void emit(String id, EntityState state, List<RiskModel.Transition> transitions, long at) {
+    private void emitTransitions(String id, EntityState state, List<RiskModel.Transition> transitions) {
+        if (transitions.isEmpty()) {
+            return;
+        }
         String key = entityKey(id);
-        RiskModel model = settings.model();
-        List<Contribution> top = contributions(state, at);
+        List<Contribution> top = contributions(state, state.evaluatedAt);
         for (RiskModel.Transition t : transitions) {
             settings.metrics().transition(settings.entityType(), t.kind(), t.to());
             RiskTransition transition = RiskTransition.newBuilder()
@@ -146,21 +180,26 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
                     .build();
             context.forward(new Record<String, SpecificRecord>(key, transition, t.occurredAt()));
         }
+    }
+
+    /** The entity's score at its own clock ({@link EntityState#evaluatedAt}). */
+    private void emitScore(String id, EntityState state) {
+        RiskModel model = settings.model();
+        long at = Math.max(state.evaluatedAt, 0);
         double score = model.score(state, at);
         settings.metrics().score(settings.entityType(), score);
-        long projected = model.projectCritical(state, at);
         RiskScore riskScore = RiskScore.newBuilder()
                 .setEntityType(settings.entityType()).setEntityId(id)
                 .setScore(score).setLevel(state.level)
                 .setPressure(Math.max(0, model.pressureAt(state, at))).setReferenceTime(Instant.ofEpochMilli(at))
-                .setInflowPerDay(model.inflowPerDay(state, at)).setProjectedCriticalAt(instant(projected))
-                .setTopContributors(top)
+                .setInflowPerDay(model.inflowPerDay(state, at)).setProjectedCriticalAt(instant(model.projectCritical(state, at)))
+                .setTopContributors(contributions(state, at))
                 .setCounts(new SignalCounts(state.negativeReports, state.improvementReports, state.confirmationReports,
                         state.complaints, state.returns))
                 .setOpenComplaints(state.openComplaints.size()).setBreachedSlas(state.breachedSlas)
                 .setLastSignalAt(instant(state.lastSignalAt)).setUpdatedAt(Instant.ofEpochMilli(at))
                 .build();
-        context.forward(new Record<String, SpecificRecord>(key, riskScore, at));
+        context.forward(new Record<String, SpecificRecord>(entityKey(id), riskScore, at));
     }
 
     private List<Contribution> contributions(EntityState state, long at) {

@@ -53,6 +53,8 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
             out.writeLong(c.occurredAt());
             out.writeDouble(c.weight());
         }
+        // Fields added later go last: state written before them still reads (as their defaults).
+        out.writeBoolean(s.scorePending);
     }
 
     @Override
@@ -84,6 +86,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
             s.top.add(new EntityState.Contributor(in.readUTF(), readEnum(in, SignalKind.values()), readNullable(in),
                     in.readLong(), in.readDouble()));
         }
+        s.scorePending = in.available() > 0 && in.readBoolean();
         return s;
     }
 }

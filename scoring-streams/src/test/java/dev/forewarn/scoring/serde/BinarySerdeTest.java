@@ -45,4 +45,20 @@ class BinarySerdeTest {
         assertThatThrownBy(() -> serde.deserialize("t", bytes)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("version 9");
     }
+
+    @Test
+    void shouldReadStateWrittenBeforeThePendingScoreFlagExisted() {
+        EntityState state = new EntityState();
+        new RiskModel(RiskModel.Config.defaults()).apply(state, Signal.report("e-1", "C-1", null, T0, null, FeedbackType.NEGATIVE, 4));
+        state.scorePending = true;
+        EntityStateSerde serde = new EntityStateSerde();
+        byte[] current = serde.serialize("t", state);
+        byte[] before = java.util.Arrays.copyOf(current, current.length - 1); // the flag is the last byte
+
+        assertThat(serde.deserialize("t", current).scorePending).isTrue();
+        EntityState old = serde.deserialize("t", before);
+        assertThat(old.scorePending).isFalse();
+        state.scorePending = false;
+        assertThat(old).isEqualTo(state);
+    }
 }
