@@ -66,6 +66,9 @@ public final class ScoringService implements AutoCloseable {
         // EOS commits every 100 ms by default; a risk score a second later costs nothing and a commit
         // (flush, offsets, transaction markers on every written partition) a tenth as often buys throughput.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        // The record cache absorbs repeated updates of an entity between commits; at 10 MB (Kafka's default) a
+        // backfill over 100,000 customers evicts (RocksDB write + changelog record) on almost every update.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionExceptionHandler.class);
         // A signal is never skipped: a partition without committed offsets is read from its start.
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");

@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -60,7 +60,8 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
 
     private final Settings settings;
     private final NavigableSet<Due> due = new TreeSet<>();
-    private final Set<String> pending = new LinkedHashSet<>();
+    /** Entities whose latest score is not written yet, with their current state (saves reading it back). */
+    private final Map<String, EntityState> pending = new LinkedHashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, EntityState> states;
     private long lastRecordWallClock;
@@ -84,7 +85,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
                     due.add(new Due(entry.value.scheduledAt, entry.key));
                 }
                 if (entry.value.scorePending) {
-                    pending.add(entry.key);
+                    pending.put(entry.key, entry.value);
                 }
             }
         }
@@ -141,18 +142,16 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         }
         state.scorePending = true;
         states.put(id, state);
-        pending.add(id);
+        pending.put(id, state);
     }
 
     /** Writes the latest score of every entity changed since the last pass, once each. */
     private void emitPendingScores() {
-        for (String id : pending) {
-            EntityState state = states.get(id);
-            if (state != null && state.scorePending) {
-                emitScore(id, state);
-                state.scorePending = false;
-                states.put(id, state);
-            }
+        for (Map.Entry<String, EntityState> entry : pending.entrySet()) {
+            EntityState state = entry.getValue();
+            emitScore(entry.getKey(), state);
+            state.scorePending = false;
+            states.put(entry.getKey(), state);
         }
         pending.clear();
     }

@@ -1,8 +1,5 @@
 package dev.forewarn.scoring.serde;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -24,9 +21,9 @@ abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T
         this.what = what;
     }
 
-    abstract void write(DataOutputStream out, T value) throws IOException;
+    abstract void write(Binary.Out out, T value);
 
-    abstract T read(DataInputStream in) throws IOException;
+    abstract T read(Binary.In in);
 
     @Override
     public final byte[] serialize(String topic, T value) {

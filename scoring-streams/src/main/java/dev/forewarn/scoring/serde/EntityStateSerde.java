@@ -8,9 +8,6 @@ import static dev.forewarn.scoring.serde.Binary.writeNullable;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.scoring.model.EntityState;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 
 /** {@link EntityState} in the state stores and their changelogs: ~100 bytes plus the explanation. */
 public final class EntityStateSerde extends BinarySerde<EntityState> {
@@ -20,7 +17,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
     }
 
     @Override
-    void write(DataOutputStream out, EntityState s) throws IOException {
+    void write(Binary.Out out, EntityState s) {
         out.writeDouble(s.pressure);
         out.writeLong(s.pressureAt);
         out.writeDouble(s.inflow);
@@ -58,7 +55,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
     }
 
     @Override
-    EntityState read(DataInputStream in) throws IOException {
+    EntityState read(Binary.In in) {
         EntityState s = new EntityState();
         s.pressure = in.readDouble();
         s.pressureAt = in.readLong();

@@ -11,9 +11,6 @@ import dev.forewarn.events.KanoCategory;
 import dev.forewarn.events.ReturnReason;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.scoring.model.Signal;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 
 /** {@link Signal}s on the product repartition topic. Enum ordinals are stable: Avro enums only grow at the end. */
 public final class SignalSerde extends BinarySerde<Signal> {
@@ -23,7 +20,7 @@ public final class SignalSerde extends BinarySerde<Signal> {
     }
 
     @Override
-    void write(DataOutputStream out, Signal s) throws IOException {
+    void write(Binary.Out out, Signal s) {
         out.writeUTF(s.eventId());
         out.writeUTF(s.customerId());
         writeNullable(out, s.productId());
@@ -42,7 +39,7 @@ public final class SignalSerde extends BinarySerde<Signal> {
     }
 
     @Override
-    Signal read(DataInputStream in) throws IOException {
+    Signal read(Binary.In in) {
         return new Signal(in.readUTF(), in.readUTF(), readNullable(in), readEnum(in, SignalKind.values()), in.readLong(),
                 readEnum(in, KanoCategory.values()), readEnum(in, FeedbackType.values()), in.readByte(),
                 readEnum(in, ReturnReason.values()), readNullable(in), readEnum(in, ComplaintStatus.values()),

@@ -61,4 +61,40 @@ class BinarySerdeTest {
         state.scorePending = false;
         assertThat(old).isEqualTo(state);
     }
+
+    @Test
+    void shouldWriteAndReadExactlyWhatDataOutputDoes() throws java.io.IOException {
+        String tricky = "Ünïcødé € \u0000 \uD83D\uDE00 plain";
+        java.io.ByteArrayOutputStream reference = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(reference);
+        data.writeUTF(tricky);
+        data.writeLong(-5);
+        data.writeDouble(0.1);
+        data.writeInt(-7);
+        data.writeByte(-1);
+        Binary.Out out = new Binary.Out(4);
+        out.writeUTF(tricky);
+        out.writeLong(-5);
+        out.writeDouble(0.1);
+        out.writeInt(-7);
+        out.writeByte(-1);
+
+        assertThat(out.toByteArray()).isEqualTo(reference.toByteArray());
+        Binary.In in = new Binary.In(reference.toByteArray());
+        assertThat(in.readUTF()).isEqualTo(tricky);
+        assertThat(in.readLong()).isEqualTo(-5);
+        assertThat(in.readDouble()).isEqualTo(0.1);
+        assertThat(in.readInt()).isEqualTo(-7);
+        assertThat(in.readByte()).isEqualTo(-1);
+        assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void shouldRefuseTruncatedData() {
+        SignalSerde serde = new SignalSerde();
+        byte[] whole = serde.serialize("t", Signal.report("e-2", "C-2", null, T0, null, FeedbackType.CONFIRMATION, 3));
+
+        assertThatThrownBy(() -> serde.deserialize("t", java.util.Arrays.copyOf(whole, whole.length - 3)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("cannot read signal");
+    }
 }
