@@ -351,6 +351,41 @@ class AlertingServiceIT {
     }
 
     @Test
+    void shouldResolveInhibitedCustomerAlertsWithoutAWordWhileTheirProductIsStillCritical() throws Exception {
+        String product = unique("P");
+        owner(EntityType.PRODUCT, product, TestRecords.owner().setOwnerId("pq-" + product).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + product)));
+        transition(EntityType.PRODUCT, product, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alert("PRODUCT:" + product) != null);
+        Contribution aboutProduct = Contribution.newBuilder(TestRecords.contribution()).setProductId(product).setKind(SignalKind.RETURN).build();
+        // One customer's last transition still points at the product (inhibited until it resolves), the
+        // other's no longer does (not inhibited while it calms down).
+        Map<String, Contribution[]> resolvedWith = Map.of(unique("C"), new Contribution[]{aboutProduct}, unique("C"), new Contribution[0]);
+        for (String customer : resolvedWith.keySet()) {
+            owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                    .setWebhookUrl(receiver.url("/hook/" + customer)));
+            transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING, aboutProduct);
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit("CUSTOMER:" + customer).stream()
+                    .anyMatch(r -> r.getOutcome() == DeliveryOutcome.INHIBITED));
+        }
+
+        // The customers calm down while the product is still CRITICAL: once the flap window is over their
+        // alerts resolve, and their owners, who never heard of them, hear nothing now either.
+        for (Map.Entry<String, Contribution[]> customer : resolvedWith.entrySet()) {
+            transition(EntityType.CUSTOMER, customer.getKey(), TransitionKind.RESOLVED, RiskLevel.OK, customer.getValue());
+        }
+
+        for (String customer : resolvedWith.keySet()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "RESOLVED".equals(alert("CUSTOMER:" + customer).path("state").asText()));
+        }
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true); // ticks that could send
+        for (String customer : resolvedWith.keySet()) {
+            assertThat(receiver.at("/hook/" + customer)).as(customer).extracting(r -> r.body().path("type").asText()).isEmpty();
+            assertThat(alert("CUSTOMER:" + customer).path("history").toString()).contains("resolved-quietly").doesNotContain("released");
+        }
+    }
+
+    @Test
     void shouldAnswerApiErrorsAsProblems() throws Exception {
         HttpResponse<String> unauthorized = call("GET", "/v1/alerts", null, false);
         assertThat(unauthorized.statusCode()).isEqualTo(401);

@@ -141,7 +141,12 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             }
             AlertLifecycle.Outcome outcome = lifecycle.onTick(current, now);
             Alert alert = outcome.alert();
-            if (alert != null && alert.getPendingKind() != null && held(alert, now).isEmpty()) {
+            // What a calming-down alert holds stays held (it resolves unless it fires again, and its reasons
+            // may no longer point at the inhibiting product), and an alert resolving in this tick is not
+            // inhibited any more because it resolves: decide() settles it (a held FIRING resolves without a word).
+            boolean calming = alert != null && alert.getResolveAt() != null;
+            boolean resolving = outcome.notifications().contains(NotificationKind.RESOLVED);
+            if (alert != null && !calming && !resolving && alert.getPendingKind() != null && held(alert, now).isEmpty()) {
                 Alert released = outcome.changed() ? alert : Alert.newBuilder(alert).setHistory(new ArrayList<>(alert.getHistory())).build();
                 NotificationKind pending = released.getPendingKind();
                 clearHeld(released);
