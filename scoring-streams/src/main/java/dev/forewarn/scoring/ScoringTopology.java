@@ -38,9 +38,9 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * customer.{reports,complaints,returns} ─ intake-&lt;topic&gt; ─┬─ dlq-&lt;topic&gt; → &lt;topic&gt;.dlq
  *                                                         └─ merge ─ dedup [dedup-store]
- *   ─┬─ score-customers [customer-state] ─────────────────┐
- *    └─ key-by-product → signals-by-product (repartition)   ├─ risk.scores / risk.transitions
- *         ─ score-products [product-state] ─────────────────┘
+ *   ─┬─ score-customers [customer-state, customer-score-passes] ─┐
+ *    └─ key-by-product → signals-by-product (repartition)         ├─ risk.scores / risk.transitions
+ *         ─ score-products [product-state, product-score-passes] ───┘
  * </pre>
  */
 public final class ScoringTopology {
@@ -48,6 +48,8 @@ public final class ScoringTopology {
     public static final String DEDUP_STORE = "dedup-store";
     public static final String CUSTOMER_STATE = "customer-state";
     public static final String PRODUCT_STATE = "product-state";
+    public static final String CUSTOMER_SCORE_PASSES = "customer-score-passes";
+    public static final String PRODUCT_SCORE_PASSES = "product-score-passes";
     public static final String PRODUCT_REPARTITION = "signals-by-product";
 
     private ScoringTopology() {
@@ -62,10 +64,14 @@ public final class ScoringTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, config.dedupRetention(), config.dedupRetention(), false),
                 Serdes.String(), Serdes.Long()));
-        // The entity states; the scorers keep their due-time and pending-score indexes in memory, rebuilt from here.
+        // The entity states; the scorers keep their due-time and pending-score indexes in memory, rebuilt from
+        // here, and store only how far their last score pass got (one entry per task).
         for (String name : List.of(CUSTOMER_STATE, PRODUCT_STATE)) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
                     new EntityStateSerde()).withCachingEnabled());
+        }
+        for (String name : List.of(CUSTOMER_SCORE_PASSES, PRODUCT_SCORE_PASSES)) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long()));
         }
 
         Map<String, Class<? extends SpecificRecord>> sources = Map.of(
@@ -94,15 +100,15 @@ public final class ScoringTopology {
                 () -> new Deduplicator(DEDUP_STORE, config.dedupRetention(), metrics::duplicate), Named.as("dedup"), DEDUP_STORE);
 
         KStream<String, SpecificRecord> customerOutputs = unique.process(
-                () -> new EntityScorer(settings(config, model, metrics, EntityType.CUSTOMER, CUSTOMER_STATE)),
-                Named.as("score-customers"), CUSTOMER_STATE);
+                () -> new EntityScorer(settings(config, model, metrics, EntityType.CUSTOMER, CUSTOMER_STATE, CUSTOMER_SCORE_PASSES)),
+                Named.as("score-customers"), CUSTOMER_STATE, CUSTOMER_SCORE_PASSES);
         KStream<String, SpecificRecord> productOutputs = unique
                 .filter((customer, signal) -> signal.productId() != null, Named.as("with-product"))
                 .selectKey((customer, signal) -> signal.productId(), Named.as("key-by-product"))
                 .repartition(Repartitioned.<String, Signal>as(PRODUCT_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new SignalSerde()))
-                .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE)),
-                        Named.as("score-products"), PRODUCT_STATE);
+                .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE, PRODUCT_SCORE_PASSES)),
+                        Named.as("score-products"), PRODUCT_STATE, PRODUCT_SCORE_PASSES);
 
         KStream<String, SpecificRecord> outputs = customerOutputs.merge(productOutputs, Named.as("merge-outputs"));
         outputs.filter((key, value) -> value instanceof RiskScore, Named.as("scores"))
@@ -117,8 +123,8 @@ public final class ScoringTopology {
     }
 
     private static EntityScorer.Settings settings(ScoringConfig config, RiskModel model, ScoringMetrics metrics,
-                                                  EntityType type, String stateStore) {
-        return new EntityScorer.Settings(type, stateStore, model, config.streamTimeInterval(), config.wallClockInterval(),
+                                                  EntityType type, String stateStore, String passStore) {
+        return new EntityScorer.Settings(type, stateStore, passStore, model, config.streamTimeInterval(), config.wallClockInterval(),
                 config.idleAfter(), config.scoreInterval(), config.maxTimersPerPunctuation(), metrics);
     }
 

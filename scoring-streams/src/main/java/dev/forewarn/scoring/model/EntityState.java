@@ -69,8 +69,11 @@ public final class EntityState {
     public long evaluatedAt = NONE;
     /** The due time under which the entity is in the timer index, or {@link #NONE}. */
     public long scheduledAt = NONE;
-    /** Changed since its score was last written to {@code risk.scores}. */
-    public boolean scorePending;
+    /**
+     * The owning task's change counter at this entity's latest change: its score is written once a
+     * score pass has got past it (so marking a score written costs no second write of the state).
+     */
+    public long changeSeq;
 
     @Override
     public boolean equals(Object o) {
@@ -80,7 +83,7 @@ public final class EntityState {
                 && confirmationReports == s.confirmationReports && complaints == s.complaints && returns == s.returns
                 && breachedSlas == s.breachedSlas && openComplaints.equals(s.openComplaints) && top.equals(s.top)
                 && lastSignalAt == s.lastSignalAt && evaluatedAt == s.evaluatedAt && scheduledAt == s.scheduledAt
-                && scorePending == s.scorePending;
+                && changeSeq == s.changeSeq;
     }
 
     @Override

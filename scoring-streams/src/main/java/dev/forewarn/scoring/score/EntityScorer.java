@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,14 +38,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Two indexes live in memory only and are rebuilt from the state store when the task starts,
  * so they cost no changelog writes: the entities by their next due time (each time-driven pass
  * handles at most {@code maxTimersPerPunctuation} of them), and the entities whose latest score
- * is not written yet. The latter is also a flag in the stored state ({@link EntityState#scorePending}),
- * committed with it, so a score is never lost, whatever happens between a commit and the next
- * score pass (a rebalance, a crash).
+ * is not written yet. For the latter every change stamps the state with the task's next change
+ * number ({@link EntityState#changeSeq}), and each score pass stores the number it got to in a
+ * one-entry store, in the same transaction as the scores it wrote: after a restart, whatever
+ * happened between a commit and the next pass (a rebalance, a crash), the entities stamped after
+ * the stored number are the ones whose score is still to be written.
  */
 public final class EntityScorer implements Processor<String, Signal, String, SpecificRecord> {
 
     /** How the scorer is set up. */
-    public record Settings(EntityType entityType, String stateStore, RiskModel model, Duration streamTimeInterval,
+    public record Settings(EntityType entityType, String stateStore, String passStore, RiskModel model, Duration streamTimeInterval,
                            Duration wallClockInterval, Duration idleAfter, Duration scoreInterval,
                            int maxTimersPerPunctuation, ScoringMetrics metrics) {
     }
@@ -63,7 +66,11 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     /** Entities whose latest score is not written yet, with their current state (saves reading it back). */
     private final Map<String, EntityState> pending = new LinkedHashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
+    private static final String PASSED = "passed";
+
     private KeyValueStore<String, EntityState> states;
+    private KeyValueStore<String, Long> passes;
+    private long changeSeq;
     private long lastRecordWallClock;
 
     public EntityScorer(Settings settings) {
@@ -74,19 +81,23 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.states = context.getStateStore(settings.stateStore());
+        this.passes = context.getStateStore(settings.passStore());
         this.lastRecordWallClock = context.currentSystemTimeMs();
         // Called after the state is restored, and again when a task is revived: start from the store.
         due.clear();
         pending.clear();
+        long passed = Objects.requireNonNullElse(passes.get(PASSED), 0L);
+        changeSeq = passed;
         try (KeyValueIterator<String, EntityState> all = states.all()) {
             while (all.hasNext()) {
                 KeyValue<String, EntityState> entry = all.next();
                 if (entry.value.scheduledAt != EntityState.NONE) {
                     due.add(new Due(entry.value.scheduledAt, entry.key));
                 }
-                if (entry.value.scorePending) {
+                if (entry.value.changeSeq > passed) {
                     pending.put(entry.key, entry.value);
                 }
+                changeSeq = Math.max(changeSeq, entry.value.changeSeq);
             }
         }
         context.schedule(settings.streamTimeInterval(), PunctuationType.STREAM_TIME, this::runDue);
@@ -140,20 +151,19 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
             }
             state.scheduledAt = next;
         }
-        state.scorePending = true;
+        state.changeSeq = ++changeSeq;
         states.put(id, state);
         pending.put(id, state);
     }
 
-    /** Writes the latest score of every entity changed since the last pass, once each. */
+    /** Writes the latest score of every entity changed since the last pass, once each, and how far it got. */
     private void emitPendingScores() {
-        for (Map.Entry<String, EntityState> entry : pending.entrySet()) {
-            EntityState state = entry.getValue();
-            emitScore(entry.getKey(), state);
-            state.scorePending = false;
-            states.put(entry.getKey(), state);
+        if (pending.isEmpty()) {
+            return;
         }
+        pending.forEach(this::emitScore);
         pending.clear();
+        passes.put(PASSED, changeSeq);
     }
 
     private String entityKey(String id) {

@@ -51,7 +51,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
             out.writeDouble(c.weight());
         }
         // Fields added later go last: state written before them still reads (as their defaults).
-        out.writeBoolean(s.scorePending);
+        out.writeLong(s.changeSeq);
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
             s.top.add(new EntityState.Contributor(in.readUTF(), readEnum(in, SignalKind.values()), readNullable(in),
                     in.readLong(), in.readDouble()));
         }
-        s.scorePending = in.available() > 0 && in.readBoolean();
+        s.changeSeq = in.available() >= 8 ? in.readLong() : 0;
         return s;
     }
 }

@@ -33,12 +33,16 @@ class EntityScorerTest {
     private static final Duration STREAM_TIME_INTERVAL = Duration.ofMinutes(1);
 
     private KeyValueStore<String, EntityState> store;
+    private KeyValueStore<String, Long> passes;
 
     @BeforeEach
     void store() {
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("customer-state"), Serdes.String(), new EntityStateSerde())
                 .withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        passes = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("customer-score-passes"), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled().build();
+        passes.init(new MockProcessorContext<>().getStateStoreContext(), passes);
     }
 
     private MockProcessorContext<String, SpecificRecord> started(EntityScorer scorer) {
@@ -46,12 +50,13 @@ class EntityScorerTest {
         context.setCurrentSystemTimeMs(T0);
         context.setCurrentStreamTimeMs(T0);
         context.addStateStore(store);
+        context.addStateStore(passes);
         scorer.init(context);
         return context;
     }
 
     private static EntityScorer scorer() {
-        return new EntityScorer(new EntityScorer.Settings(EntityType.CUSTOMER, "customer-state",
+        return new EntityScorer(new EntityScorer.Settings(EntityType.CUSTOMER, "customer-state", "customer-score-passes",
                 new RiskModel(RiskModel.Config.defaults()), STREAM_TIME_INTERVAL, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 SCORE_INTERVAL, 10_000, ScoringMetrics.NONE));
     }
@@ -73,24 +78,29 @@ class EntityScorerTest {
     }
 
     @Test
-    void shouldWriteAScoreStillPendingInTheStoreAfterARestart() {
+    void shouldWriteAScoreStillPendingInTheStoreAfterARestartAndOnlyOnce() {
         EntityScorer first = scorer();
         MockProcessorContext<String, SpecificRecord> before = started(first);
         first.process(new Record<>("C-1", complaint("C-1", T0, T0 + Duration.ofHours(4).toMillis()), T0));
-        assertThat(scores(before)).as("no score pass before the 'crash'").isEmpty();
-        assertThat(store.get("C-1").scorePending).isTrue();
+        first.process(new Record<>("C-2", complaint("C-2", T0, T0 + Duration.ofHours(4).toMillis()), T0));
+        punctuate(before, PunctuationType.WALL_CLOCK_TIME, SCORE_INTERVAL, T0);
+        assertThat(scores(before)).extracting(RiskScore::getEntityId).containsExactly("C-1", "C-2");
+        first.process(new Record<>("C-2", complaint("C-2", T0 + 1, T0 + Duration.ofHours(4).toMillis()), T0 + 1));
+        // the "crash": C-2's second change is stored, its score not written yet
 
         MockProcessorContext<String, SpecificRecord> after = started(scorer());
         punctuate(after, PunctuationType.WALL_CLOCK_TIME, SCORE_INTERVAL, T0);
 
         assertThat(scores(after)).singleElement().satisfies(score -> {
-            assertThat(score.getEntityId()).isEqualTo("C-1");
-            assertThat(score.getCounts().getComplaints()).isEqualTo(1);
+            assertThat(score.getEntityId()).isEqualTo("C-2");
+            assertThat(score.getCounts().getComplaints()).isEqualTo(2);
         });
-        assertThat(store.get("C-1").scorePending).isFalse();
         after.resetForwards();
         punctuate(after, PunctuationType.WALL_CLOCK_TIME, SCORE_INTERVAL, T0 + 1000);
         assertThat(scores(after)).as("written once").isEmpty();
+        MockProcessorContext<String, SpecificRecord> again = started(scorer());
+        punctuate(again, PunctuationType.WALL_CLOCK_TIME, SCORE_INTERVAL, T0 + 2000);
+        assertThat(scores(again)).as("nothing pending after another restart").isEmpty();
     }
 
     @Test

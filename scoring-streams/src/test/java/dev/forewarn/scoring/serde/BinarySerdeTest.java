@@ -47,18 +47,18 @@ class BinarySerdeTest {
     }
 
     @Test
-    void shouldReadStateWrittenBeforeThePendingScoreFlagExisted() {
+    void shouldReadStateWrittenBeforeTheChangeNumberExisted() {
         EntityState state = new EntityState();
         new RiskModel(RiskModel.Config.defaults()).apply(state, Signal.report("e-1", "C-1", null, T0, null, FeedbackType.NEGATIVE, 4));
-        state.scorePending = true;
+        state.changeSeq = 42;
         EntityStateSerde serde = new EntityStateSerde();
         byte[] current = serde.serialize("t", state);
-        byte[] before = java.util.Arrays.copyOf(current, current.length - 1); // the flag is the last byte
+        byte[] before = java.util.Arrays.copyOf(current, current.length - 8); // the number is the last field
 
-        assertThat(serde.deserialize("t", current).scorePending).isTrue();
+        assertThat(serde.deserialize("t", current).changeSeq).isEqualTo(42);
         EntityState old = serde.deserialize("t", before);
-        assertThat(old.scorePending).isFalse();
-        state.scorePending = false;
+        assertThat(old.changeSeq).isZero();
+        state.changeSeq = 0;
         assertThat(old).isEqualTo(state);
     }
 
