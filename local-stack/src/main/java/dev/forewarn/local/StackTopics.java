@@ -19,7 +19,12 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class StackTopics {
 
-    /** Signal topics keep what a CRM backfill loads (ingest accepts {@code occurredAt} up to 400 days old). */
+    /**
+     * Signal topics keep what a CRM backfill loads (ingest accepts {@code occurredAt} up to 400 days
+     * old); so does {@code risk.transitions}, stamped with the same event time: retention is judged on
+     * record timestamps, and at the broker's default 7 days the transitions of a backfilled history
+     * could be deleted before alerting-service has read them.
+     */
     static final Duration SIGNAL_RETENTION = Duration.ofDays(400);
 
     public record Spec(String name, int partitions, Map<String, String> configs) {
@@ -43,7 +48,7 @@ public final class StackTopics {
         }
         topics.add(new Spec("customer.owners", partitions, compact));
         topics.add(new Spec("risk.scores", partitions, compact));
-        topics.add(new Spec("risk.transitions", partitions, Map.of()));
+        topics.add(new Spec("risk.transitions", partitions, signals));
         topics.add(new Spec("alerts.commands", partitions, Map.of()));
         topics.add(new Spec("alerts.silences", 1, compact));
         topics.add(new Spec("alerts.state", partitions, compact));
