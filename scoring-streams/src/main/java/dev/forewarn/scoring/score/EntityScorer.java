@@ -61,13 +61,14 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         }
     }
 
+    /** The one key of the pass store: the change number the last score pass got to. */
+    private static final String PASSED = "passed";
+
     private final Settings settings;
     private final NavigableSet<Due> due = new TreeSet<>();
     /** Entities whose latest score is not written yet, with their current state (saves reading it back). */
     private final Map<String, EntityState> pending = new LinkedHashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
-    private static final String PASSED = "passed";
-
     private KeyValueStore<String, EntityState> states;
     private KeyValueStore<String, Long> passes;
     private long changeSeq;
