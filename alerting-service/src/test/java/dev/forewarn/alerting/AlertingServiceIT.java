@@ -146,6 +146,15 @@ class AlertingServiceIT {
         producer.send(new ProducerRecord<>(AlertingConfig.TRANSITIONS, type + ":" + id, t.build())).get();
     }
 
+    /** A product with an owner and a CRITICAL alert; returns a reason about it for customer transitions. */
+    private static Contribution criticalProduct(String product) throws Exception {
+        owner(EntityType.PRODUCT, product, TestRecords.owner().setOwnerId("pq-" + product).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + product)));
+        transition(EntityType.PRODUCT, product, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alert("PRODUCT:" + product) != null);
+        return Contribution.newBuilder(TestRecords.contribution()).setProductId(product).setKind(SignalKind.RETURN).build();
+    }
+
     static HttpResponse<String> call(String method, String path, String body, boolean authorized) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -333,14 +342,10 @@ class AlertingServiceIT {
     void shouldGroupACustomerAlertUnderTheCriticalProductItIsAbout() throws Exception {
         String product = unique("P");
         String customer = unique("C");
-        owner(EntityType.PRODUCT, product, TestRecords.owner().setOwnerId("pq-" + product).setEmail(null)
-                .setWebhookUrl(receiver.url("/hook/" + product)));
         owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
                 .setWebhookUrl(receiver.url("/hook/" + customer)));
-        transition(EntityType.PRODUCT, product, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
-        await().atMost(Duration.ofSeconds(30)).until(() -> alert("PRODUCT:" + product) != null);
+        Contribution aboutProduct = criticalProduct(product);
 
-        Contribution aboutProduct = Contribution.newBuilder(TestRecords.contribution()).setProductId(product).setKind(SignalKind.RETURN).build();
         transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING, aboutProduct);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> audit("CUSTOMER:" + customer).stream()
@@ -352,12 +357,7 @@ class AlertingServiceIT {
 
     @Test
     void shouldResolveInhibitedCustomerAlertsWithoutAWordWhileTheirProductIsStillCritical() throws Exception {
-        String product = unique("P");
-        owner(EntityType.PRODUCT, product, TestRecords.owner().setOwnerId("pq-" + product).setEmail(null)
-                .setWebhookUrl(receiver.url("/hook/" + product)));
-        transition(EntityType.PRODUCT, product, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
-        await().atMost(Duration.ofSeconds(30)).until(() -> alert("PRODUCT:" + product) != null);
-        Contribution aboutProduct = Contribution.newBuilder(TestRecords.contribution()).setProductId(product).setKind(SignalKind.RETURN).build();
+        Contribution aboutProduct = criticalProduct(unique("P"));
         // One customer's last transition still points at the product (inhibited until it resolves), the
         // other's no longer does (not inhibited while it calms down).
         Map<String, Contribution[]> resolvedWith = Map.of(unique("C"), new Contribution[]{aboutProduct}, unique("C"), new Contribution[0]);
