@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,6 +94,9 @@ public final class ScoringBenchmark {
             for (String entry : list.split(",")) {
                 if (!entry.isBlank()) {
                     String[] pair = entry.split("=", 2);
+                    if (pair.length != 2) {
+                        throw new IllegalArgumentException("--streams takes key=value,key=value; got " + entry);
+                    }
                     properties.put(pair[0].trim(), pair[1].trim());
                 }
             }
@@ -190,7 +194,7 @@ public final class ScoringBenchmark {
             throws Exception {
         String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         try (Admin admin = Admin.create(kafka); KafkaStreams streams = new KafkaStreams(topology, props)) {
-            Map<TopicPartition, Long> ends = endOffsets(admin);
+            Map<TopicPartition, Long> ends = offsets(admin, INPUTS, OffsetSpec.latest());
             long started = System.nanoTime();
             streams.start();
             long lastReport = System.nanoTime();
@@ -223,11 +227,8 @@ public final class ScoringBenchmark {
             List<String> topics = admin.listTopics().names().get().stream()
                     .filter(t -> t.startsWith(applicationId) || t.equals(ScoringConfig.SCORES) || t.equals(ScoringConfig.TRANSITIONS))
                     .toList();
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
-                    d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
             Map<String, Long> written = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> written.merge(tp.topic(), info.offset(), Long::sum));
+            offsets(admin, topics, OffsetSpec.latest()).forEach((tp, end) -> written.merge(tp.topic(), end, Long::sum));
             Map<String, Long> sorted = new java.util.LinkedHashMap<>();
             written.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> sorted.put(e.getKey(), e.getValue()));
@@ -237,23 +238,21 @@ public final class ScoringBenchmark {
 
     /** Fails the run if the broker deleted input records before the topology read them (the figure would be wrong). */
     private static void requireWholeInput(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(INPUTS).allTopicNames().get().forEach((topic, d) ->
-                d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest())));
-        admin.listOffsets(request).all().get().forEach((tp, info) -> {
-            if (info.offset() != 0) {
-                throw new IllegalStateException(tp + " starts at offset " + info.offset() + ": input was deleted during the run");
+        offsets(admin, INPUTS, OffsetSpec.earliest()).forEach((tp, start) -> {
+            if (start != 0) {
+                throw new IllegalStateException(tp + " starts at offset " + start + ": input was deleted during the run");
             }
         });
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+    /** The offset {@code spec} gives for every partition of {@code topics}. */
+    private static Map<TopicPartition, Long> offsets(Admin admin, Collection<String> topics, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(INPUTS).allTopicNames().get().forEach((topic, d) ->
-                d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
+        admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec)));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
     }
 
     private static long committedTotal(Admin admin, String group) throws Exception {

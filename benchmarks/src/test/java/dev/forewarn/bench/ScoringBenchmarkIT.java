@@ -12,7 +12,7 @@ class ScoringBenchmarkIT {
     @Test
     void shouldTimeBothTopologiesAndMeasureTheState() throws Exception {
         ObjectNode summary = ScoringBenchmark.run(ScoringBenchmark.Options.parse(new String[]{
-                "--signals=3000", "--customers=300", "--products=30", "--partitions=2",
+                "--signals=3000", "--customers=300", "--products=30", "--partitions=2", "--streams=num.stream.threads=1",
                 "--dir=" + Path.of("target", "bench-scoring-it")}));
 
         assertThat(summary.path("bench").asText()).isEqualTo("scoring");
