@@ -134,6 +134,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
             if (state == null || state.scheduledAt != next.at()) {
                 continue; // deleted, or rescheduled since
             }
+            state.scheduledAt = EntityState.NONE; // out of the index now: save() puts it back at its next due time
             List<RiskModel.Transition> transitions = settings.model().advance(state, observed);
             save(next.id(), state);
             emitTransitions(next.id(), state, transitions);
