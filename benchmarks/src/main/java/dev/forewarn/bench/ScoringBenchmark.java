@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -229,7 +230,7 @@ public final class ScoringBenchmark {
                     .toList();
             Map<String, Long> written = new HashMap<>();
             offsets(admin, topics, OffsetSpec.latest()).forEach((tp, end) -> written.merge(tp.topic(), end, Long::sum));
-            Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+            Map<String, Long> sorted = new LinkedHashMap<>();
             written.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> sorted.put(e.getKey(), e.getValue()));
             return sorted;
