@@ -39,6 +39,7 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                              Map<String, Object> kafkaProperties) {
 
     public static final String TRANSITIONS = "risk.transitions";
+    public static final String SCORES = "risk.scores";
     public static final String OWNERS = "customer.owners";
     public static final String COMMANDS = "alerts.commands";
     public static final String SILENCES = "alerts.silences";

@@ -166,22 +166,24 @@ public final class AlertingService implements AutoCloseable {
         return props;
     }
 
-    /** The lifecycle reads transitions and commands of one alert in one task: both topics need the same partition count. */
+    /** The lifecycle reads the transitions, scores and commands of one alert in one task: the three topics need the same partition count. */
     private static void checkCoPartitioned(AlertingConfig config) {
+        List<String> names = List.of(AlertingConfig.TRANSITIONS, AlertingConfig.SCORES, AlertingConfig.COMMANDS);
         try (Admin admin = Admin.create(config.kafkaProperties())) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(AlertingConfig.TRANSITIONS, AlertingConfig.COMMANDS))
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             int transitions = topics.get(AlertingConfig.TRANSITIONS).partitions().size();
-            int commands = topics.get(AlertingConfig.COMMANDS).partitions().size();
-            if (transitions != commands) {
-                throw new IllegalStateException(AlertingConfig.TRANSITIONS + " has " + transitions + " partitions but "
-                        + AlertingConfig.COMMANDS + " has " + commands + "; create " + AlertingConfig.COMMANDS + " with " + transitions);
+            for (String name : names) {
+                int partitions = topics.get(name).partitions().size();
+                if (partitions != transitions) {
+                    throw new IllegalStateException(AlertingConfig.TRANSITIONS + " has " + transitions + " partitions but "
+                            + name + " has " + partitions + "; they must have the same partition count");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot describe " + AlertingConfig.TRANSITIONS + " and " + AlertingConfig.COMMANDS
+            throw new IllegalStateException("cannot describe " + String.join(", ", names)
                     + " (do they exist? topics are not auto-created): " + e.getMessage(), e);
         }
     }

@@ -71,6 +71,7 @@ class AlertingServiceIT {
     /** Creates the topics the service needs, as the local stack's topic init does. */
     static void createTopics(Map<String, Object> props) {
         Topics.create(props, AlertingConfig.TRANSITIONS, 3, false);
+        Topics.create(props, AlertingConfig.SCORES, 3, true);
         Topics.create(props, AlertingConfig.COMMANDS, 3, false);
         Topics.create(props, AlertingConfig.OWNERS, 3, true);
         Topics.create(props, AlertingConfig.SILENCES, 1, true);

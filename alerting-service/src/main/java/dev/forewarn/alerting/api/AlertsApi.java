@@ -221,10 +221,10 @@ public final class AlertsApi {
         Optional<Instant> endsAt = instant(body, "endsAt", violations);
         if (body.path("endsAt").isMissingNode() || body.path("endsAt").isNull()) {
             violations.add(new Violation("/endsAt", "required", "endsAt is required (ISO-8601 instant)"));
+        } else if (endsAt.isPresent() && !endsAt.get().isAfter(now)) {
+            violations.add(new Violation("/endsAt", "future", "endsAt must be in the future (it is " + endsAt.get() + ", now is " + now + ")"));
         } else if (endsAt.isPresent() && !endsAt.get().isAfter(startsAt)) {
             violations.add(new Violation("/endsAt", "after-start", "endsAt must be after startsAt"));
-        } else if (endsAt.isPresent() && !endsAt.get().isAfter(now)) {
-            violations.add(new Violation("/endsAt", "future", "endsAt must be in the future"));
         }
         String comment = text(body, "comment", "/comment", violations);
         if (comment == null && violations.stream().noneMatch(v -> v.pointer().equals("/comment"))) {

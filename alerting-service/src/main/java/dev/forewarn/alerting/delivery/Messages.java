@@ -22,6 +22,8 @@ public final class Messages {
         ObjectNode root = JSON.createObjectNode()
                 .put("type", "alert." + n.getKind().name().toLowerCase(Locale.ROOT))
                 .put("notificationId", n.getNotificationId())
+                .put("sequence", n.getSequence())
+                .put("title", subject(n))
                 .put("timestamp", n.getCreatedAt().toString());
         ObjectNode alert = root.putObject("alert")
                 .put("id", n.getAlertId())
@@ -45,9 +47,10 @@ public final class Messages {
         }
         ArrayNode grouped = root.putArray("groupedAlerts");
         n.getGroupedAlerts().forEach(grouped::add);
-        root.putObject("links")
-                .put("alert", publicUrl + "/v1/alerts/" + n.getAlertId())
-                .put("acknowledge", publicUrl + "/v1/alerts/" + n.getAlertId() + "/ack");
+        ObjectNode links = root.putObject("links").put("alert", publicUrl + "/v1/alerts/" + n.getAlertId());
+        if (n.getKind() != NotificationKind.RESOLVED) {
+            links.put("acknowledge", publicUrl + "/v1/alerts/" + n.getAlertId() + "/ack");
+        }
         return root.toString();
     }
 
@@ -69,14 +72,21 @@ public final class Messages {
     }
 
     public static String subject(AlertNotification n) {
+        String level = n.getLevel().name();
+        String prediction = predicted(n) ? " — CRITICAL predicted at " + n.getProjectedCriticalAt() : "";
         String what = switch (n.getKind()) {
-            case FIRING -> n.getPredicted() ? "CRITICAL predicted" : n.getLevel().name();
-            case REPEAT -> "still " + n.getLevel().name();
-            case ESCALATED -> n.getPredicted() ? "CRITICAL predicted sooner" : "escalated to " + n.getLevel().name();
-            case ESCALATION_CONTACT -> "unacknowledged " + n.getLevel().name();
+            case FIRING -> level + prediction;
+            case REPEAT -> "still " + level + prediction;
+            case ESCALATED -> predicted(n) ? level + " — CRITICAL now predicted at " + n.getProjectedCriticalAt() : "escalated to " + level;
+            case ESCALATION_CONTACT -> "unacknowledged " + level;
             case RESOLVED -> "resolved";
         };
         return "[Forewarn] " + n.getEntityType().name().toLowerCase(Locale.ROOT) + " " + n.getEntityId() + ": " + what;
+    }
+
+    /** A prediction, not a level: the entity is below CRITICAL and CRITICAL is projected. */
+    private static boolean predicted(AlertNotification n) {
+        return n.getPredicted() && n.getProjectedCriticalAt() != null && n.getKind() != NotificationKind.RESOLVED;
     }
 
     public static String text(AlertNotification n, String publicUrl) {

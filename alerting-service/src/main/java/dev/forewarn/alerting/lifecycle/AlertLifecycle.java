@@ -5,12 +5,14 @@ import dev.forewarn.events.AlertEvent;
 import dev.forewarn.events.AlertState;
 import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.TransitionKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The alert state machine, in one pure class (no Kafka types, no clock): what happens to an
@@ -73,99 +75,168 @@ public final class AlertLifecycle {
         return config;
     }
 
-    /** A risk transition of the alert's entity. {@code current} may be null (no alert yet). */
+    /**
+     * A risk transition of the alert's entity. {@code current} may be null (no alert yet). The
+     * entity's level is {@link #entityLevel}: a PREDICTED transition says CRITICAL is coming, not that
+     * it is here, so it keeps the real level, sets {@code predicted} and never starts the
+     * acknowledgement timeout.
+     */
     public Outcome onTransition(Alert current, String alertId, RiskTransition t, Instant now) {
-        boolean alerting = isAlerting(t);
+        RiskLevel level = entityLevel(t);
+        boolean prediction = t.getKind() == TransitionKind.PREDICTED && t.getProjectedCriticalAt() != null;
+        boolean alerting = isAlerting(level) || prediction;
         boolean active = current != null && current.getState() != AlertState.RESOLVED;
         if (!active) {
             if (!alerting) {
                 return Outcome.unchanged(current);
             }
-            Alert.Builder fired = Alert.newBuilder()
+            Instant projected = prediction ? t.getProjectedCriticalAt() : null;
+            Alert alert = Alert.newBuilder()
                     .setAlertId(alertId)
                     .setEntityType(t.getEntityType())
                     .setEntityId(t.getEntityId())
                     .setState(AlertState.FIRING)
-                    .setLevel(t.getToLevel())
-                    .setNotifiedLevel(t.getToLevel())
-                    .setPredicted(t.getKind() == TransitionKind.PREDICTED && t.getToLevel() != RiskLevel.CRITICAL)
+                    .setLevel(level)
+                    .setNotifiedLevel(level)
+                    .setPredicted(projected != null && level != RiskLevel.CRITICAL)
                     .setScore(t.getScore())
-                    .setProjectedCriticalAt(t.getProjectedCriticalAt())
-                    .setNotifiedProjectedCriticalAt(t.getProjectedCriticalAt())
+                    .setProjectedCriticalAt(projected)
+                    .setNotifiedProjectedCriticalAt(projected)
                     .setTopContributors(t.getTopContributors())
+                    .setOwnerId(current == null ? null : current.getOwnerId())
                     .setFiredAt(now)
-                    .setCriticalSince(t.getToLevel() == RiskLevel.CRITICAL ? now : null)
+                    .setCriticalSince(level == RiskLevel.CRITICAL ? now : null)
+                    .setCriticalNotifiedAt(level == RiskLevel.CRITICAL ? now : null)
                     .setLastNotifiedAt(now)
                     .setLastTransitionId(t.getTransitionId())
                     .setSignalOccurredAt(t.getSignalOccurredAt())
+                    .setScoredAt(t.getOccurredAt())
                     .setNotificationSeq(current == null ? 0 : current.getNotificationSeq())
                     .setUpdatedAt(now)
-                    .setHistory(current == null ? new ArrayList<>() : new ArrayList<>(current.getHistory()));
-            Alert alert = fired.build();
-            record(alert, now, "fired", t.getKind() + " to " + t.getToLevel() + " (score " + round(t.getScore()) + ")");
+                    .setHistory(current == null ? new ArrayList<>() : new ArrayList<>(current.getHistory()))
+                    .build();
+            record(alert, now, "fired", "at " + level + (alert.getPredicted() ? ", CRITICAL predicted at " + projected : "")
+                    + " (score " + round(t.getScore()) + ")");
             return new Outcome(alert, true, List.of(NotificationKind.FIRING));
         }
 
         Alert alert = Alert.newBuilder(current)
-                .setLevel(t.getToLevel())
+                .setLevel(level)
                 .setScore(t.getScore())
-                .setProjectedCriticalAt(t.getProjectedCriticalAt())
                 .setTopContributors(t.getTopContributors())
                 .setLastTransitionId(t.getTransitionId())
                 .setSignalOccurredAt(t.getSignalOccurredAt())
+                .setScoredAt(later(current.getScoredAt(), t.getOccurredAt()))
                 .setUpdatedAt(now)
                 .setHistory(new ArrayList<>(current.getHistory()))
                 .build();
+        if (prediction) {
+            alert.setProjectedCriticalAt(t.getProjectedCriticalAt());
+            alert.setPredicted(level != RiskLevel.CRITICAL);
+        } else if (level != current.getLevel()) {
+            // A level change says nothing of the projection; a PREDICTED follows it when CRITICAL is still within the horizon.
+            alert.setProjectedCriticalAt(null);
+            alert.setPredicted(false);
+        }
         if (!alerting) {
-            alert.setCriticalSince(null);
-            if (current.getState() == AlertState.RESOLVING) {
-                return new Outcome(alert, true, List.of());
-            }
-            if (config.flapWindow().isZero()) {
-                return resolve(alert, now);
-            }
-            alert.setState(AlertState.RESOLVING);
-            alert.setResolveAt(now.plus(config.flapWindow()));
-            record(alert, now, "resolving", "level " + t.getToLevel() + "; resolves at " + alert.getResolveAt() + " unless it fires again");
-            return new Outcome(alert, true, List.of());
+            return calmDown(alert, current.getState(), now);
         }
 
         if (current.getState() == AlertState.RESOLVING) {
             alert.setState(alert.getAcknowledgedAt() != null ? AlertState.ACKNOWLEDGED : AlertState.FIRING);
             alert.setResolveAt(null);
-            record(alert, now, "refired", "level " + t.getToLevel() + " within the flap window; no new notification");
+            record(alert, now, "refired", "level " + level + " within the flap window; no new notification");
         }
-        if (t.getToLevel() == RiskLevel.CRITICAL) {
+        if (level == RiskLevel.CRITICAL) {
             if (alert.getCriticalSince() == null) {
                 alert.setCriticalSince(now);
             }
         } else {
             alert.setCriticalSince(null);
         }
-        if (rank(t.getToLevel()) > rank(alert.getNotifiedLevel())) {
-            alert.setNotifiedLevel(t.getToLevel());
-            alert.setPredicted(false);
-            if (alert.getState() == AlertState.ACKNOWLEDGED) {
-                alert.setState(AlertState.FIRING);
-                alert.setAcknowledgedAt(null);
-                alert.setAcknowledgedBy(null);
-            }
+        if (rank(level) > rank(alert.getNotifiedLevel())) {
+            alert.setNotifiedLevel(level);
+            reopen(alert);
             notified(alert, now);
-            record(alert, now, "escalated", "to " + t.getToLevel() + " (score " + round(t.getScore()) + ")");
+            record(alert, now, "escalated", "to " + level + " (score " + round(t.getScore()) + ")");
             return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
         }
-        if (predictedMuchCloser(alert, t, now)) {
-            alert.setPredicted(true);
-            if (alert.getState() == AlertState.ACKNOWLEDGED) {
-                alert.setState(AlertState.FIRING);
-                alert.setAcknowledgedAt(null);
-                alert.setAcknowledgedBy(null);
-            }
+        if (prediction && predictedMuchCloser(alert, t, now)) {
+            reopen(alert);
             notified(alert, now);
-            record(alert, now, "escalated", "CRITICAL now predicted at " + t.getProjectedCriticalAt());
+            record(alert, now, "escalated", "still " + level + "; CRITICAL now predicted at " + t.getProjectedCriticalAt());
             return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
         }
         return new Outcome(alert, true, List.of());
+    }
+
+    /**
+     * The entity's latest score from {@code risk.scores}: the alert shows the current score, reasons
+     * and projection (so a REPEAT or RESOLVED states what scoring says now), and an alert raised only
+     * by a prediction calms down when the projection leaves the horizon. Older scores are ignored.
+     */
+    public Outcome onScore(Alert current, RiskScore score, Instant now) {
+        if (current == null || current.getState() == AlertState.RESOLVED
+                || (current.getScoredAt() != null && score.getUpdatedAt().isBefore(current.getScoredAt()))) {
+            return Outcome.unchanged(current);
+        }
+        Instant projected = current.getLevel() == RiskLevel.CRITICAL ? null : score.getProjectedCriticalAt();
+        if (score.getScore() == current.getScore() && Objects.equals(projected, current.getProjectedCriticalAt())
+                && score.getTopContributors().equals(current.getTopContributors())) {
+            return Outcome.unchanged(current);
+        }
+        Alert alert = copy(current, now);
+        alert.setScore(score.getScore());
+        alert.setTopContributors(new ArrayList<>(score.getTopContributors()));
+        alert.setProjectedCriticalAt(projected);
+        alert.setPredicted(projected != null && alert.getPredicted());
+        alert.setScoredAt(score.getUpdatedAt());
+        if (!isAlerting(alert.getLevel()) && projected == null && current.getState() != AlertState.RESOLVING) {
+            return calmDown(alert, current.getState(), now);
+        }
+        return new Outcome(alert, true, List.of());
+    }
+
+    /** The transition's entity level: {@code fromLevel} for PREDICTED (its {@code toLevel} is the projected CRITICAL), else {@code toLevel}. */
+    public static RiskLevel entityLevel(RiskTransition t) {
+        return t.getKind() == TransitionKind.PREDICTED ? t.getFromLevel() : t.getToLevel();
+    }
+
+    /** The entity is no longer alerting: the alert resolves after the flap window unless it fires again. */
+    private Outcome calmDown(Alert alert, AlertState before, Instant now) {
+        alert.setCriticalSince(null);
+        alert.setPredicted(false);
+        if (before == AlertState.RESOLVING) {
+            return new Outcome(alert, true, List.of());
+        }
+        if (config.flapWindow().isZero()) {
+            return resolve(alert, now);
+        }
+        alert.setState(AlertState.RESOLVING);
+        alert.setResolveAt(now.plus(config.flapWindow()));
+        record(alert, now, "resolving", "level " + alert.getLevel() + "; resolves at " + alert.getResolveAt() + " unless it fires again");
+        return new Outcome(alert, true, List.of());
+    }
+
+    /** A new notification clears an earlier acknowledgement: the owner has something new to acknowledge. */
+    private static void reopen(Alert alert) {
+        if (alert.getState() == AlertState.ACKNOWLEDGED) {
+            alert.setState(AlertState.FIRING);
+            alert.setAcknowledgedAt(null);
+            alert.setAcknowledgedBy(null);
+        }
+    }
+
+    /**
+     * A notification the caller held back (silence, inhibition) went out now: repeats count from
+     * now, and for a FIRING or ESCALATED at CRITICAL so does the owner's time to acknowledge.
+     */
+    public void released(Alert alert, NotificationKind kind, Instant now) {
+        alert.setLastNotifiedAt(now);
+        if (alert.getLevel() == RiskLevel.CRITICAL && (kind == NotificationKind.FIRING || kind == NotificationKind.ESCALATED
+                || alert.getCriticalNotifiedAt() == null)) {
+            alert.setCriticalNotifiedAt(now);
+        }
     }
 
     /** The owner acknowledges the alert: it stops repeating and is not escalated to the contact. */
@@ -211,8 +282,8 @@ public final class AlertLifecycle {
                 }
                 List<NotificationKind> due = new ArrayList<>(2);
                 Alert alert = null;
-                if (current.getCriticalSince() != null && current.getEscalatedToContactAt() == null
-                        && !now.isBefore(current.getCriticalSince().plus(config.ackTimeout()))) {
+                Instant ackDue = ackDue(current);
+                if (ackDue != null && current.getEscalatedToContactAt() == null && !now.isBefore(ackDue)) {
                     alert = copy(current, now);
                     alert.setEscalatedToContactAt(now);
                     record(alert, now, "escalated-to-contact", "CRITICAL and unacknowledged for " + config.ackTimeout());
@@ -248,8 +319,25 @@ public final class AlertLifecycle {
         return new Outcome(alert, true, List.of(NotificationKind.RESOLVED));
     }
 
+    /**
+     * When an unacknowledged CRITICAL alert goes to the escalation contact: {@code ackTimeout} after
+     * the entity is CRITICAL and the owner was told so, whichever is later; null while it is not CRITICAL.
+     */
+    private Instant ackDue(Alert alert) {
+        Instant told = alert.getCriticalNotifiedAt() != null ? alert.getCriticalNotifiedAt()
+                : alert.getNotifiedLevel() == RiskLevel.CRITICAL ? alert.getCriticalSince() : null; // stored before the field existed
+        if (alert.getCriticalSince() == null || told == null) {
+            return null;
+        }
+        return later(alert.getCriticalSince(), told).plus(config.ackTimeout());
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
     private boolean predictedMuchCloser(Alert alert, RiskTransition t, Instant now) {
-        if (t.getKind() != TransitionKind.PREDICTED || t.getProjectedCriticalAt() == null || alert.getNotifiedLevel() == RiskLevel.CRITICAL) {
+        if (alert.getNotifiedLevel() == RiskLevel.CRITICAL || alert.getLevel() == RiskLevel.CRITICAL) {
             return false;
         }
         Instant before = alert.getNotifiedProjectedCriticalAt();
@@ -263,17 +351,21 @@ public final class AlertLifecycle {
 
     private static void notified(Alert alert, Instant now) {
         alert.setLastNotifiedAt(now);
-        alert.setNotifiedProjectedCriticalAt(alert.getProjectedCriticalAt());
+        if (alert.getProjectedCriticalAt() != null) {
+            alert.setNotifiedProjectedCriticalAt(alert.getProjectedCriticalAt());
+        }
+        if (alert.getLevel() == RiskLevel.CRITICAL && alert.getCriticalNotifiedAt() == null) {
+            alert.setCriticalNotifiedAt(now);
+        }
     }
 
     private static Alert copy(Alert current, Instant now) {
         return Alert.newBuilder(current).setUpdatedAt(now).setHistory(new ArrayList<>(current.getHistory())).build();
     }
 
-    /** A transition that keeps or makes an alert fire: WARNING or CRITICAL, or CRITICAL predicted. */
-    static boolean isAlerting(RiskTransition t) {
-        return t.getToLevel() == RiskLevel.WARNING || t.getToLevel() == RiskLevel.CRITICAL
-                || (t.getKind() == TransitionKind.PREDICTED && t.getProjectedCriticalAt() != null);
+    /** A level that keeps or makes an alert fire (so does a predicted CRITICAL at any level). */
+    static boolean isAlerting(RiskLevel level) {
+        return level == RiskLevel.WARNING || level == RiskLevel.CRITICAL;
     }
 
     private static int rank(RiskLevel level) {

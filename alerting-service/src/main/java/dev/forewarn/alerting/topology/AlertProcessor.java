@@ -16,6 +16,7 @@ import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.NotificationRecord;
 import dev.forewarn.events.OwnerAssignment;
 import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.Silence;
 import java.time.Duration;
@@ -87,6 +88,8 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         AlertLifecycle.Outcome outcome;
         if (record.value() instanceof RiskTransition transition) {
             outcome = lifecycle.onTransition(current, alertId, transition, now);
+        } else if (record.value() instanceof RiskScore score) {
+            outcome = lifecycle.onScore(current, score, now);
         } else if (record.value() instanceof AlertCommand command) {
             if (current == null) {
                 LOG.warn("acknowledgement {} of unknown alert {} ignored", command.getCommandId(), alertId);
@@ -110,6 +113,8 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             context.forward(new Record<>(alertId, (SpecificRecord) null, now.toEpochMilli()), AlertingTopology.SINK_STATE);
             return;
         }
+        // The alert's owner is the entity's owner in the directory (the default route's when it has none), whoever is notified.
+        alert.setOwnerId(ownerOf(alert));
         for (NotificationKind kind : outcome.notifications()) {
             settings.metrics().decided(kind);
             decide(alert, kind, now);
@@ -151,7 +156,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 NotificationKind pending = released.getPendingKind();
                 clearHeld(released);
                 lifecycle.record(released, now, "released", pending + " no longer silenced or inhibited");
-                released.setLastNotifiedAt(now);
+                lifecycle.released(released, pending, now);
                 emit(released, pending, Route.of(owner(released), pending, settings.route()), now);
                 outcome = new AlertLifecycle.Outcome(released, true, outcome.notifications());
             }
@@ -168,7 +173,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             return;
         }
         Route route = Route.of(owner(alert), kind, settings.route());
-        Optional<Held> held = held(alert, route.ownerId(), now);
+        Optional<Held> held = held(alert, now);
         if (held.isPresent()) {
             Held h = held.get();
             NotificationKind pending = alert.getPendingKind();
@@ -192,12 +197,9 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private record Held(String silenceId, String inhibitingAlert) {
     }
 
+    /** The first silence matching the alert (its owner, not whoever a notification goes to), else an inhibiting product alert. */
     private Optional<Held> held(Alert alert, Instant now) {
-        NotificationKind kind = alert.getPendingKind();
-        return held(alert, Route.of(owner(alert), kind, settings.route()).ownerId(), now);
-    }
-
-    private Optional<Held> held(Alert alert, String ownerId, Instant now) {
+        String ownerId = ownerOf(alert);
         try (KeyValueIterator<String, Silence> all = silences.all()) {
             while (all.hasNext()) {
                 Silence silence = all.next().value;
@@ -255,7 +257,6 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         }
         int sequence = alert.getNotificationSeq() + 1;
         alert.setNotificationSeq(sequence);
-        alert.setOwnerId(route.ownerId());
         AlertNotification notification = AlertNotification.newBuilder()
                 .setNotificationId(NotificationIds.of(alert.getAlertId(), alert.getFiredAt(), sequence))
                 .setAlertId(alert.getAlertId())
@@ -271,6 +272,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 .setOwnerName(route.ownerName())
                 .setDestinations(route.destinations())
                 .setGroupedAlerts(grouped(alert))
+                .setSequence(sequence)
                 .setTransitionId(alert.getLastTransitionId())
                 .setSignalOccurredAt(alert.getSignalOccurredAt())
                 .setFiredAt(alert.getFiredAt())
@@ -320,6 +322,12 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
 
     private OwnerAssignment owner(Alert alert) {
         return owners.get(alert.getEntityType() + ":" + alert.getEntityId());
+    }
+
+    /** The alert's owner: the entity's owner in the directory, or the default route's owner id. */
+    private String ownerOf(Alert alert) {
+        OwnerAssignment owner = owner(alert);
+        return owner != null ? owner.getOwnerId() : settings.route().ownerId();
     }
 
     private static void clearHeld(Alert alert) {

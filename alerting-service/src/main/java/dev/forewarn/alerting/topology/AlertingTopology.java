@@ -8,6 +8,7 @@ import dev.forewarn.events.AlertCommand;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.NotificationRecord;
 import dev.forewarn.events.OwnerAssignment;
+import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.Silence;
 import dev.forewarn.serde.AvroSerde;
@@ -29,13 +30,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * risk.transitions ─┐                                       ┌─ alerts.state (compacted)
+ * risk.scores      ─┤
  * alerts.commands  ─┴─ alert-lifecycle [alert-store, live-alerts] ┼─ alerts.outbox → dispatcher → webhook / Slack / e-mail
  *                        reads the global stores:           └─ alerts.notifications (held: SILENCED / INHIBITED)
  *   customer.owners → [owners-view], alerts.silences → [silences-view], alerts.state → [alerts-view]
  * </pre>
  *
- * {@code risk.transitions} and {@code alerts.commands} are both keyed by alert id and must have
- * the same partition count. The global views also serve the HTTP API on every instance.
+ * {@code risk.transitions}, {@code risk.scores} and {@code alerts.commands} are all keyed by alert
+ * id and must have the same partition count. The global views also serve the HTTP API on every instance.
  */
 public final class AlertingTopology {
 
@@ -63,10 +65,13 @@ public final class AlertingTopology {
                 anyRecord(serde(RiskTransition.class, registry, serdeConfig).deserializer()), AlertingConfig.TRANSITIONS);
         topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.COMMANDS, keys,
                 anyRecord(serde(AlertCommand.class, registry, serdeConfig).deserializer()), AlertingConfig.COMMANDS);
+        // The entities' latest scores, so every notification states the current score and reasons (same key and partitions).
+        topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.SCORES, keys,
+                anyRecord(serde(RiskScore.class, registry, serdeConfig).deserializer()), AlertingConfig.SCORES);
         AlertProcessor.Settings settings = new AlertProcessor.Settings(new AlertLifecycle(config.lifecycle()), config.route(),
                 config.tickInterval(), metrics);
         topology.addProcessor(PROCESSOR, () -> new AlertProcessor(settings),
-                "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.COMMANDS);
+                "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.SCORES, "source-" + AlertingConfig.COMMANDS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(),
                 serde(Alert.class, registry, serdeConfig)), PROCESSOR);
         // The ids the tick visits (unresolved or holding a notification): small, in memory, changelogged.

@@ -7,6 +7,7 @@ import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.events.AlertState;
 import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.TransitionKind;
 import dev.forewarn.testsupport.TestRecords;
@@ -32,8 +33,10 @@ class AlertLifecycleTest {
         return TestRecords.riskTransition().setKind(kind).setToLevel(level).build();
     }
 
+    /** A prediction as scoring writes it: the level stays {@code level} (fromLevel), toLevel is the projected CRITICAL. */
     private static RiskTransition predicted(RiskLevel level, Instant criticalAt) {
-        return TestRecords.riskTransition().setKind(TransitionKind.PREDICTED).setToLevel(level).setProjectedCriticalAt(criticalAt).build();
+        return TestRecords.riskTransition().setKind(TransitionKind.PREDICTED).setFromLevel(level).setToLevel(RiskLevel.CRITICAL)
+                .setProjectedCriticalAt(criticalAt).build();
     }
 
     private Alert fire(RiskLevel level) {
@@ -192,5 +195,82 @@ class AlertLifecycleTest {
             alert = lifecycle.onTick(alert, NOW.plus(lifecycle.config().repeatInterval().multipliedBy(i + 1))).alert();
         }
         assertThat(alert.getHistory()).hasSize(lifecycle.config().maxHistory());
+    }
+
+    @Test
+    void shouldKeepTheRealLevelOnAPredictedCriticalAndNeverPageTheContactForIt() {
+        AlertLifecycle.Outcome fired = lifecycle.onTransition(null, ID, predicted(RiskLevel.WARNING, NOW.plus(Duration.ofHours(6))), NOW);
+
+        Alert alert = fired.alert();
+        assertThat(fired.notifications()).containsExactly(NotificationKind.FIRING);
+        assertThat(alert.getLevel()).isEqualTo(RiskLevel.WARNING);
+        assertThat(alert.getNotifiedLevel()).isEqualTo(RiskLevel.WARNING);
+        assertThat(alert.getPredicted()).isTrue();
+        assertThat(alert.getProjectedCriticalAt()).isEqualTo(NOW.plus(Duration.ofHours(6)));
+        assertThat(alert.getCriticalSince()).isNull();
+        assertThat(alert.getHistory()).last().extracting(e -> e.getDetail().toString()).asString()
+                .startsWith("at WARNING, CRITICAL predicted at");
+        assertThat(lifecycle.onTick(alert, NOW.plus(lifecycle.config().ackTimeout()).plusSeconds(1)).notifications()).isEmpty();
+
+        // The real CRITICAL escalates as before.
+        AlertLifecycle.Outcome critical = lifecycle.onTransition(alert, ID, to(TransitionKind.ESCALATED, RiskLevel.CRITICAL), NOW.plusSeconds(60));
+        assertThat(critical.notifications()).containsExactly(NotificationKind.ESCALATED);
+        assertThat(critical.alert().getPredicted()).isFalse();
+        assertThat(critical.alert().getCriticalSince()).isEqualTo(NOW.plusSeconds(60));
+    }
+
+    @Test
+    void shouldSayFiredAtTheLevelInTheFirstHistoryEntry() {
+        assertThat(fire(RiskLevel.WARNING).getHistory()).first().satisfies(e -> {
+            assertThat(e.getEvent()).isEqualTo("fired");
+            assertThat(e.getDetail()).startsWith("at WARNING");
+        });
+    }
+
+    @Test
+    void shouldStartTheAckTimeoutWhenAHeldCriticalNotificationIsReleased() {
+        Duration timeout = lifecycle.config().ackTimeout();
+        // The caller held the FIRING (a silence) for 75 s, then released it.
+        Alert held = Alert.newBuilder(fire(RiskLevel.CRITICAL)).setPendingKind(NotificationKind.FIRING).build();
+        assertThat(lifecycle.onTick(held, NOW.plus(timeout)).notifications()).as("nothing while held").isEmpty();
+        Alert released = Alert.newBuilder(held).setPendingKind(null).build();
+        lifecycle.released(released, NotificationKind.FIRING, NOW.plusSeconds(75));
+
+        assertThat(lifecycle.onTick(released, NOW.plusSeconds(76)).notifications()).isEmpty();
+        assertThat(lifecycle.onTick(released, NOW.plusSeconds(75).plus(timeout).minusMillis(1)).notifications()).isEmpty();
+        assertThat(lifecycle.onTick(released, NOW.plusSeconds(75).plus(timeout)).notifications())
+                .containsExactly(NotificationKind.ESCALATION_CONTACT);
+    }
+
+    @Test
+    void shouldTakeTheLatestScoreAndReasonsFromRiskScoresButIgnoreOlderOnes() {
+        Alert alert = fire(RiskLevel.WARNING);
+        RiskScore newer = TestRecords.riskScore().setScore(72.7).setUpdatedAt(alert.getScoredAt().plusSeconds(5)).build();
+
+        AlertLifecycle.Outcome updated = lifecycle.onScore(alert, newer, NOW.plusSeconds(6));
+        assertThat(updated.changed()).isTrue();
+        assertThat(updated.notifications()).isEmpty();
+        assertThat(updated.alert().getScore()).isEqualTo(72.7);
+        assertThat(updated.alert().getTopContributors()).isEqualTo(newer.getTopContributors());
+        assertThat(updated.alert().getLevel()).isEqualTo(RiskLevel.WARNING);
+
+        RiskScore older = TestRecords.riskScore().setScore(50).setUpdatedAt(alert.getScoredAt().minusSeconds(5)).build();
+        assertThat(lifecycle.onScore(updated.alert(), older, NOW.plusSeconds(7)).changed()).isFalse();
+        assertThat(lifecycle.onScore(null, newer, NOW).alert()).as("no alert, nothing to update").isNull();
+    }
+
+    @Test
+    void shouldCalmDownAnAlertRaisedOnlyByAPredictionWhenScoringNoLongerProjectsCritical() {
+        Alert alert = lifecycle.onTransition(null, ID, predicted(RiskLevel.WATCH, NOW.plus(Duration.ofHours(20))), NOW).alert();
+        RiskScore noProjection = TestRecords.riskScore().setScore(45).setLevel(RiskLevel.WATCH).setProjectedCriticalAt(null)
+                .setUpdatedAt(alert.getScoredAt().plus(Duration.ofHours(30))).build();
+
+        AlertLifecycle.Outcome calm = lifecycle.onScore(alert, noProjection, NOW.plus(Duration.ofHours(30)));
+
+        assertThat(calm.alert().getState()).isEqualTo(AlertState.RESOLVING);
+        assertThat(calm.alert().getPredicted()).isFalse();
+        AlertLifecycle.Outcome resolved = lifecycle.onTick(calm.alert(), NOW.plus(Duration.ofHours(30)).plus(lifecycle.config().flapWindow()));
+        assertThat(resolved.notifications()).containsExactly(NotificationKind.RESOLVED);
+        assertThat(resolved.alert().getScore()).as("RESOLVED states the current score").isEqualTo(45);
     }
 }

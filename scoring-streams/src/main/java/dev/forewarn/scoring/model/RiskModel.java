@@ -386,7 +386,8 @@ public final class RiskModel {
         RiskLevel previous = s.level;
         RiskLevel next = level(previous, score);
         String eventId = trigger == null ? null : trigger.eventId();
-        long signalAt = trigger == null ? EntityState.NONE : trigger.occurredAt();
+        // Time-driven work (an SLA breach, decay below a threshold) happened at its due time: that is its "signal" time.
+        long signalAt = trigger == null ? at : trigger.occurredAt();
         if (next != previous) {
             TransitionKind kind = next.ordinal() > previous.ordinal() ? TransitionKind.ESCALATED
                     : next == RiskLevel.OK ? TransitionKind.RESOLVED : TransitionKind.DEESCALATED;

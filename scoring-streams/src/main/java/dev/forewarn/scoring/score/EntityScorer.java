@@ -4,11 +4,9 @@ import dev.forewarn.events.Contribution;
 import dev.forewarn.events.EntityType;
 import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
-import dev.forewarn.events.SignalCounts;
 import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -177,53 +174,18 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
             return;
         }
         String key = entityKey(id);
-        List<Contribution> top = contributions(state, state.evaluatedAt);
+        List<Contribution> top = RiskRecords.contributions(settings.model(), state, state.evaluatedAt);
         for (RiskModel.Transition t : transitions) {
             settings.metrics().transition(settings.entityType(), t.kind(), t.to());
-            RiskTransition transition = RiskTransition.newBuilder()
-                    .setTransitionId(UUID.nameUUIDFromBytes((key + "|" + t.kind() + "|" + t.to() + "|" + t.occurredAt())
-                            .getBytes(StandardCharsets.UTF_8)).toString())
-                    .setEntityType(settings.entityType()).setEntityId(id).setKind(t.kind())
-                    .setFromLevel(t.from()).setToLevel(t.to()).setScore(t.score()).setPreviousScore(t.previousScore())
-                    .setProjectedCriticalAt(instant(t.projectedCriticalAt())).setTopContributors(top)
-                    .setTriggeringEventId(t.triggeringEventId()).setSignalOccurredAt(instant(t.signalOccurredAt()))
-                    .setOccurredAt(Instant.ofEpochMilli(t.occurredAt()))
-                    .build();
+            RiskTransition transition = RiskRecords.transition(settings.entityType(), id, t, top);
             context.forward(new Record<String, SpecificRecord>(key, transition, t.occurredAt()));
         }
     }
 
     /** The entity's score at its own clock ({@link EntityState#evaluatedAt}). */
     private void emitScore(String id, EntityState state) {
-        RiskModel model = settings.model();
-        long at = Math.max(state.evaluatedAt, 0);
-        double score = model.score(state, at);
-        settings.metrics().score(settings.entityType(), score);
-        RiskScore riskScore = RiskScore.newBuilder()
-                .setEntityType(settings.entityType()).setEntityId(id)
-                .setScore(score).setLevel(state.level)
-                .setPressure(Math.max(0, model.pressureAt(state, at))).setReferenceTime(Instant.ofEpochMilli(at))
-                .setInflowPerDay(model.inflowPerDay(state, at)).setProjectedCriticalAt(instant(model.projectCritical(state, at)))
-                .setTopContributors(contributions(state, at))
-                .setCounts(new SignalCounts(state.negativeReports, state.improvementReports, state.confirmationReports,
-                        state.complaints, state.returns))
-                .setOpenComplaints(state.openComplaints.size()).setBreachedSlas(state.breachedSlas)
-                .setLastSignalAt(instant(state.lastSignalAt)).setUpdatedAt(Instant.ofEpochMilli(at))
-                .build();
-        context.forward(new Record<String, SpecificRecord>(entityKey(id), riskScore, at));
-    }
-
-    private List<Contribution> contributions(EntityState state, long at) {
-        List<Contribution> top = new ArrayList<>(state.top.size());
-        double halfLife = settings.model().config().halfLife().toMillis();
-        for (EntityState.Contributor c : state.top) {
-            top.add(new Contribution(c.eventId(), c.kind(), c.productId(), Instant.ofEpochMilli(c.occurredAt()), c.weight(),
-                    c.weight() * Math.pow(2, -(at - c.occurredAt()) / halfLife)));
-        }
-        return top;
-    }
-
-    private static Instant instant(long millis) {
-        return millis == EntityState.NONE ? null : Instant.ofEpochMilli(millis);
+        RiskScore riskScore = RiskRecords.score(settings.model(), settings.entityType(), id, state);
+        settings.metrics().score(settings.entityType(), riskScore.getScore());
+        context.forward(new Record<String, SpecificRecord>(entityKey(id), riskScore, riskScore.getUpdatedAt().toEpochMilli()));
     }
 }
