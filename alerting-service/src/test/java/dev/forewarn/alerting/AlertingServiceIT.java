@@ -264,6 +264,61 @@ class AlertingServiceIT {
     }
 
     @Test
+    void shouldDeliverOneAlertsNotificationsInTheOrderTheyWereDecidedToASlowAndErraticReceiver() throws Exception {
+        String customer = unique("C");
+        String hook = "/hook/" + customer;
+        receiver.jitter(hook, Duration.ofMillis(300));
+        receiver.answer(hook, 500, 200, 503); // the FIRING needs a retry; without ordering the ESCALATED overtakes it
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url(hook)));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at(hook).stream()
+                .anyMatch(r -> r.body().path("type").asText().equals("alert.escalated")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at(hook).stream()
+                .anyMatch(r -> r.body().path("type").asText().equals("alert.escalation_contact") || r.body().path("sequence").asInt() >= 3));
+        List<Integer> sequences = receiver.at(hook).stream().map(r -> r.body().path("sequence").asInt()).toList();
+        assertThat(sequences).as("sequence numbers in arrival order (retries repeat one)").isSorted().startsWith(1, 1);
+        assertThat(receiver.at(hook)).allMatch(WebhookReceiver.Received::signatureValid);
+        assertThat(receiver.at(hook).stream().filter(r -> r.body().path("sequence").asInt() == 2).findFirst().orElseThrow()
+                .body().path("type").asText()).isEqualTo("alert.escalated");
+    }
+
+    @Test
+    void shouldHoldEverythingAboutASilencedOwnersAlertAndStartTheAckTimeoutOnlyWhenTheOwnerIsTold() throws Exception {
+        String customer = unique("C");
+        String alertId = "CUSTOMER:" + customer;
+        String owner = "am-" + customer;
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId(owner).setEmail(null)
+                .setWebhookUrl(receiver.url("/hook/" + customer)).setEscalationContact("lead-" + customer)
+                .setEscalationEmail(null).setEscalationWebhookUrl(receiver.url("/hook/lead-" + customer)));
+        HttpResponse<String> created = call("POST", "/v1/silences", "{\"matchers\":{\"ownerId\":\"" + owner
+                + "\"},\"endsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"comment\":\"on leave\"}", true);
+        assertThat(created.statusCode()).isEqualTo(201);
+        String silenceId = JSON.readTree(created.body()).path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/v1/silences", null, true).body().contains(silenceId));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+
+        // Held for longer than the 2 s ack timeout: neither the owner nor the contact hears anything ...
+        await().atMost(Duration.ofSeconds(30)).until(() -> alert(alertId) != null && silenceId.equals(alert(alertId).path("silencedBy").asText()));
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.at("/hook/" + customer).isEmpty() && receiver.at("/hook/lead-" + customer).isEmpty());
+        assertThat(alert(alertId).path("ownerId").asText()).as("the alert's owner while its FIRING is held").isEqualTo(owner);
+
+        // ... and once the silence is gone the owner is told first; the contact only an ack timeout after that.
+        assertThat(call("DELETE", "/v1/silences/" + silenceId, null, true).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/lead-" + customer).size() == 1);
+        Instant told = receiver.at("/hook/" + customer).get(0).receivedAt();
+        assertThat(receiver.at("/hook/" + customer).get(0).body().path("type").asText()).isEqualTo("alert.firing");
+        assertThat(Duration.between(told, receiver.at("/hook/lead-" + customer).get(0).receivedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(alert(alertId).path("ownerId").asText()).as("still the owner after the contact was paged").isEqualTo(owner);
+    }
+
+    @Test
     void shouldHoldASilencedAlertAndSendItWhenTheSilenceExpires() throws Exception {
         String customer = unique("C");
         String alertId = "CUSTOMER:" + customer;

@@ -33,6 +33,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Integer>> statuses = new ConcurrentHashMap<>();
     private volatile java.time.Duration delay = java.time.Duration.ZERO;
+    private final Map<String, java.time.Duration> jitters = new ConcurrentHashMap<>();
 
     WebhookReceiver(String secret) throws IOException {
         this.key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
@@ -47,7 +48,8 @@ final class WebhookReceiver implements AutoCloseable {
             boolean valid = id != null && signature != null && verify(id, timestamp, body, signature);
             String path = exchange.getRequestURI().getPath();
             received.add(new Received(path, id, timestamp, signature, valid, JSON.readTree(body), java.time.Instant.now()));
-            long pause = delay.toMillis();
+            java.time.Duration jitter = jitters.get(path);
+            long pause = delay.toMillis() + (jitter == null ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
             if (pause > 0) {
                 try {
                     Thread.sleep(pause);
@@ -86,6 +88,11 @@ final class WebhookReceiver implements AutoCloseable {
     /** Each request is answered only after {@code pause}: a slow receiver keeps notifications in flight. */
     void delay(java.time.Duration pause) {
         this.delay = pause;
+    }
+
+    /** Requests to {@code path} are answered after a random pause of up to {@code max}. */
+    void jitter(String path, java.time.Duration max) {
+        jitters.put(path, max);
     }
 
     String url(String path) {

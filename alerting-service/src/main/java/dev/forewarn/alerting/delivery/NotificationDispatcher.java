@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the notifications of {@code alerts.outbox} at least once. Each notification goes to each
- * of its destinations concurrently, with retries (exponential backoff, full jitter, bounded
+ * of its destinations concurrently (but after the same alert's previous notification to that
+ * destination, so a receiver gets one alert's notifications in order), with retries (exponential backoff, full jitter, bounded
  * attempts) and a token bucket per destination host; every attempt's outcome is written to
  * {@code alerts.notifications}. An outbox offset is committed only when every notification at or
  * below it has finished (delivered or failed for good) and its audit records are acknowledged, so
@@ -66,6 +67,8 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Clock clock;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    /** Per alert and destination, the delivery the next one waits for. */
+    private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "alerting-retries");
         t.setDaemon(true);
@@ -173,9 +176,31 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (NotificationDestination destination : notification.getDestinations()) {
-            all.add(attempt(notification, destination, 1));
+            all.add(inOrder(notification, destination));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Delivers {@code n} to {@code d} once the alert's previous notification to the same destination
+     * has finished (delivered or failed for good, retries included): one alert's notifications reach
+     * a destination in the order they were decided, while other alerts and destinations go on
+     * concurrently. The outbox is keyed by alert id, so poll order is decision order.
+     */
+    private CompletableFuture<Void> inOrder(AlertNotification n, NotificationDestination d) {
+        String lane = n.getAlertId() + '\n' + d.getChannel() + '\n' + d.getAddress();
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> before = lanes.put(lane, mine);
+        CompletableFuture<Void> turn = before == null ? CompletableFuture.completedFuture(null) : before.handle((ok, error) -> null);
+        turn.thenCompose(ignored -> attempt(n, d, 1)).whenComplete((ok, error) -> {
+            lanes.remove(lane, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+            } else {
+                mine.complete(null);
+            }
+        });
+        return mine;
     }
 
     private CompletableFuture<Void> attempt(AlertNotification n, NotificationDestination d, int attempt) {
