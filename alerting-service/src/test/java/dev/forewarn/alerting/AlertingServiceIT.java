@@ -502,4 +502,12 @@ class AlertingServiceIT {
         }
         assertThat(checked).hasSize(9);
     }
+
+    @Test
+    void shouldAnswerEveryDocumentedRouteWithoutParametersOrWithGarbageWithoutA5xx() throws Exception {
+        dev.forewarn.testsupport.RouteProbe probe = new dev.forewarn.testsupport.RouteProbe("http://127.0.0.1:" + service.port(),
+                Map.of("Authorization", "Bearer " + TOKEN));
+        assertThat(probe.probe()).as("answers that were 5xx").isEmpty();
+        assertThat(probe.calls()).isGreaterThan(50);
+    }
 }

@@ -158,4 +158,12 @@ class OpenApiIT {
                     Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
         });
     }
+
+    @Test
+    void shouldAnswerEveryDocumentedRouteWithoutParametersOrWithGarbageWithoutA5xx() throws Exception {
+        dev.forewarn.testsupport.RouteProbe probe = new dev.forewarn.testsupport.RouteProbe("http://127.0.0.1:" + service.port(),
+                Map.of("Authorization", "Bearer " + IngestClient.CRM_KEY));
+        assertThat(probe.probe()).as("answers that were 5xx").isEmpty();
+        assertThat(probe.calls()).isGreaterThan(50);
+    }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -99,6 +100,12 @@ class RiskQueriesIT {
                 assertThat(top.get(i).path("score").asDouble()).isLessThanOrEqualTo(top.get(i - 1).path("score").asDouble());
             }
             assertThat(badTop.statusCode()).isEqualTo(400);
+            assertThat(get(first, "/v1/risk/top").statusCode()).as("no parameters: the defaults").isEqualTo(200);
+            assertThat(get(first, "/v1/risk/top?entityType=CUSTOMER").statusCode()).as("the URL the local stack prints").isEqualTo(200);
+            assertThat(JSON.readTree(get(first, "/v1/risk/top?limit=abc").body()).at("/errors/0/pointer").asText()).isEqualTo("/limit");
+            dev.forewarn.testsupport.RouteProbe probe = new dev.forewarn.testsupport.RouteProbe("http://127.0.0.1:" + first.port(), Map.of());
+            assertThat(probe.probe()).as("answers that were 5xx").isEmpty();
+            assertThat(probe.calls()).isGreaterThan(30);
             try (InputStream in = ScoringService.class.getResourceAsStream("/openapi/scoring-streams.json")) {
                 assertThat(JSON.readTree(openapi.body())).isEqualTo(JSON.readTree(in));
             }

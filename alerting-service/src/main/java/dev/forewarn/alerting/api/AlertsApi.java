@@ -18,6 +18,7 @@ import dev.forewarn.events.EntityType;
 import dev.forewarn.events.Silence;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.service.http.Problem;
+import dev.forewarn.service.http.QueryParams;
 import dev.forewarn.service.http.Violation;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -112,21 +113,10 @@ public final class AlertsApi {
 
     private void list(Context ctx) {
         List<Violation> violations = new ArrayList<>();
-        Optional<AlertState> state = enumParam(ctx, "state", AlertState.class, violations);
-        Optional<EntityType> entityType = enumParam(ctx, "entityType", EntityType.class, violations);
+        Optional<AlertState> state = QueryParams.enumParam(ctx, "state", AlertState.class, violations);
+        Optional<EntityType> entityType = QueryParams.enumParam(ctx, "entityType", EntityType.class, violations);
         String owner = ctx.queryParam("owner");
-        int limit = 100;
-        String rawLimit = ctx.queryParam("limit");
-        if (rawLimit != null) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 1000) {
-                violations.add(new Violation("/limit", "range", "limit must be 1..1000"));
-            }
-        }
+        int limit = QueryParams.intParam(ctx, "limit", 1, 1000, 100, violations);
         if (!violations.isEmpty()) {
             Problem.send(ctx, 400, "Bad Request", "invalid query parameters", violations);
             return;
@@ -352,19 +342,6 @@ public final class AlertsApi {
             return Optional.of(Instant.parse(value.asText()));
         } catch (DateTimeParseException e) {
             violations.add(new Violation("/" + field, "format", field + " must be an ISO-8601 instant such as 2026-11-23T10:00:00Z"));
-            return Optional.empty();
-        }
-    }
-
-    private static <E extends Enum<E>> Optional<E> enumParam(Context ctx, String name, Class<E> type, List<Violation> violations) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Enum.valueOf(type, value.toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            violations.add(new Violation("/" + name, "enum", name + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())));
             return Optional.empty();
         }
     }

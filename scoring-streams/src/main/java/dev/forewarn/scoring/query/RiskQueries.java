@@ -1,5 +1,8 @@
 package dev.forewarn.scoring.query;
 
+import dev.forewarn.service.http.Problem;
+import dev.forewarn.service.http.QueryParams;
+import dev.forewarn.service.http.Violation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -88,20 +91,18 @@ public final class RiskQueries {
             return;
         }
         if (state == null) {
-            problem(ctx, 404, "Not Found", "no signals for " + type + " " + id);
+            Problem.send(ctx, 404, "Not Found", "no signals for " + type + " " + id, List.of());
             return;
         }
         ctx.contentType("application/json").result(view(type, id, state, clock.millis()).toString());
     }
 
     private void top(Context ctx) throws Exception {
-        EntityType type;
-        int limit;
-        try {
-            type = EntityType.valueOf(ctx.queryParamAsClass("entityType", String.class).getOrDefault("CUSTOMER").toUpperCase(Locale.ROOT));
-            limit = ctx.queryParamAsClass("limit", Integer.class).check(l -> l >= 1 && l <= 1000, "1..1000").getOrDefault(20);
-        } catch (IllegalArgumentException | io.javalin.validation.ValidationException e) {
-            problem(ctx, 400, "Bad Request", "entityType must be CUSTOMER or PRODUCT and limit 1..1000");
+        List<Violation> violations = new ArrayList<>();
+        EntityType type = QueryParams.enumParam(ctx, "entityType", EntityType.class, violations).orElse(EntityType.CUSTOMER);
+        int limit = QueryParams.intParam(ctx, "limit", 1, 1000, 20, violations);
+        if (!violations.isEmpty()) {
+            Problem.send(ctx, 400, "Bad Request", "invalid query parameters", violations);
             return;
         }
         KafkaStreams kafkaStreams = streams.get();
@@ -196,12 +197,6 @@ public final class RiskQueries {
 
     private static void unavailable(Context ctx, String detail) {
         ctx.header("Retry-After", "2");
-        problem(ctx, 503, "Service Unavailable", detail);
-    }
-
-    private static void problem(Context ctx, int status, String title, String detail) {
-        JsonNode problem = JSON.createObjectNode().put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail).put("instance", ctx.path());
-        ctx.status(status).contentType("application/problem+json").result(problem.toString());
+        Problem.send(ctx, 503, "Service Unavailable", detail, List.of());
     }
 }
