@@ -109,6 +109,9 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(Options o, Map<String, String> environment, PrintStream out) {
         Path home = o.home().toAbsolutePath();
+        synchronized (this) {
+            parts.push(new Part("data directory lock", lock(home)));
+        }
         if (o.fresh()) {
             try {
                 // Everything but the logs, which are open already.
@@ -157,6 +160,38 @@ public final class LocalStack implements AutoCloseable {
         AlertingService alerting = step(out, "alerting-service", () -> AlertingService.start(AlertingConfig.fromEnv(new Env(streamsEnv))),
                 service -> awaitReady("alerting-service", local(service.port())));
         urls.put("alerting-service", local(alerting.port()));
+    }
+
+    /**
+     * Locks {@code home} for this process's life: a second stack on the same data would start a
+     * second controller on the running broker's log. Released by {@link #close} (or by the OS when
+     * the process dies, so a kill -9 leaves no stale lock).
+     */
+    static AutoCloseable lock(Path home) {
+        Path file = home.resolve(".lock");
+        try {
+            java.nio.file.Files.createDirectories(home);
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("another local stack is running on " + home + " (it holds " + file
+                        + "); stop it first, or start this one with another data directory");
+            }
+            java.nio.channels.FileLock held = lock;
+            return () -> {
+                held.release();
+                channel.close();
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file, e);
+        }
     }
 
     private static String local(int port) {
