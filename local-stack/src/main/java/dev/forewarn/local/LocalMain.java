@@ -65,6 +65,7 @@ public final class LocalMain implements Callable<Integer> {
         stack.printWhere(out);
         stack.receiver().onAlert(alert -> out.printf("  ALERT %-18s %-16s %-8s%s score %5.1f → %s%n", alert.kind(), alert.entityKey(),
                 alert.level(), alert.predicted() ? " (predicted)" : "", alert.score(), alert.owner()));
+        stack.mail().onMail(mail -> out.printf("  MAIL  to %-28s %s  (%s)%n", mail.to(), mail.subject(), mail.file().getFileName()));
         if (!noSimulator) {
             Scenario scenario = simulation.scenario();
             Simulator simulator = new Simulator(new IngestClient(stack.ingestUrl(), Optional.empty()),

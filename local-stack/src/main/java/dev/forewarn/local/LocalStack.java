@@ -49,35 +49,36 @@ public final class LocalStack implements AutoCloseable {
      * commit interval of both Streams services (it bounds how soon a result is visible under EOS).
      */
     public record Options(Path home, boolean fresh, int kafkaPort, int controllerPort, int registryPort, int ingestPort,
-                          int scoringPort, int alertingPort, int receiverPort, int partitions, Duration commitInterval) {
+                          int scoringPort, int alertingPort, int receiverPort, int mailPort, int partitions, Duration commitInterval) {
 
         public static Options defaults(Path home) {
-            return new Options(home, false, 9092, 9093, 8081, 8080, 8082, 8083, 8090, 3, Duration.ofMillis(100));
+            return new Options(home, false, 9092, 9093, 8081, 8080, 8082, 8083, 8090, 2525, 3, Duration.ofMillis(100));
         }
 
         /** Every port free, data in {@code home} (tests). */
         public static Options ephemeral(Path home) {
-            return new Options(home, false, 0, 0, 0, 0, 0, 0, 0, 3, Duration.ofMillis(100));
+            return new Options(home, false, 0, 0, 0, 0, 0, 0, 0, 0, 3, Duration.ofMillis(100));
         }
 
         public Options withFresh(boolean wipe) {
             return new Options(home, wipe, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
-                    receiverPort, partitions, commitInterval);
+                    receiverPort, mailPort, partitions, commitInterval);
         }
 
         public Options withPartitions(int count) {
             return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
-                    receiverPort, count, commitInterval);
+                    receiverPort, mailPort, count, commitInterval);
         }
 
         /** A fixed receiver port, so owners' webhook URLs stay valid across restarts. */
         public Options withReceiverPort(int port) {
             return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
-                    port, partitions, commitInterval);
+                    port, mailPort, partitions, commitInterval);
         }
     }
 
     private final Deque<Part> parts = new ArrayDeque<>();
+    private MailSink mail;
     private final Map<String, String> urls = new LinkedHashMap<>();
     private SingleNodeKafka kafka;
     private AlertReceiver receiver;
@@ -142,6 +143,9 @@ public final class LocalStack implements AutoCloseable {
         webhookSecret = secret(home);
         receiver = step(out, "webhook receiver", () -> AlertReceiver.start("127.0.0.1", o.receiverPort(), webhookSecret));
         urls.put("webhook receiver", receiver.url());
+
+        mail = step(out, "mail sink (SMTP)", () -> MailSink.start("127.0.0.1", o.mailPort(), home.resolve("mail")));
+        urls.put("mail sink", "smtp://127.0.0.1:" + mail.port());
 
         Map<String, String> env = serviceEnvironment(o, environment, bootstrap, registryUrl, home);
         IngestService ingest = step(out, "ingest-service", () -> IngestService.start(IngestConfig.fromEnv(new Env(env))),
@@ -223,6 +227,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("SCORING_STATE_DIR", home.resolve("state").toString());
         env.put("ALERTING_STATE_DIR", home.resolve("state").toString());
         env.put("ALERTING_WEBHOOK_SECRET", webhookSecret);
+        env.put("ALERTING_SMTP_HOST", "127.0.0.1");
+        env.put("ALERTING_SMTP_PORT", Integer.toString(mail.port()));
         env.put("ALERTING_WEBHOOK_ALLOW", env.containsKey("ALERTING_WEBHOOK_ALLOW")
                 ? env.get("ALERTING_WEBHOOK_ALLOW") + ",127.0.0.1" : "127.0.0.1");
         if (o.alertingPort() != 0) {
@@ -302,7 +308,8 @@ public final class LocalStack implements AutoCloseable {
                 "webhook receiver", "/hooks/<owner>",
                 "ingest-service", "  (POST /v1/reports|complaints|returns, PUT /v1/owners/…)",
                 "scoring-streams", "  (GET /v1/risk/top?entityType=CUSTOMER)",
-                "alerting-service", "  (GET /v1/alerts)");
+                "alerting-service", "  (GET /v1/alerts)",
+                "mail sink", "  (each e-mail also as a .eml file in " + (mail == null ? "<home>/mail" : mail.directory()) + ")");
         urls.forEach((name, url) -> out.printf("  %-18s %s%s%n", name, url, hints.getOrDefault(name, "")));
     }
 
@@ -316,6 +323,11 @@ public final class LocalStack implements AutoCloseable {
 
     public AlertReceiver receiver() {
         return receiver;
+    }
+
+    /** The SMTP server the alerting service sends e-mail to; each message is also kept as an .eml file. */
+    public MailSink mail() {
+        return mail;
     }
 
     /** Stops every started part, the last started first. */

@@ -124,6 +124,7 @@ public final class Simulator {
                     .put("ownerId", ownerId)
                     .put("ownerName", (parts[0].equals("CUSTOMER") ? "Account manager " : "Quality owner ") + ownerId)
                     .put("webhookUrl", webhookBase + "/hooks/" + ownerId)
+                    .put("email", ownerId + "@forewarn.local")
                     .put("escalationContact", "head-of-" + (parts[0].equals("CUSTOMER") ? "sales" : "quality"))
                     .put("escalationWebhookUrl", webhookBase + "/hooks/head-of-" + (parts[0].equals("CUSTOMER") ? "sales" : "quality"));
             inFlight.acquireUninterruptibly();

@@ -67,6 +67,16 @@ class LocalStackIT {
                         lead -> assertThat(lead).isGreaterThan(Duration.ofHours(24)));
             }
             assertThat(report.calmAlerted()).as("calm entities alerted").isEmpty();
+            // Every channel is visible locally: each escalating entity's owner also got an e-mail, kept as an .eml file.
+            for (Simulator.Outcome outcome : report.outcomes()) {
+                String mailbox = scenario.owners().get(outcome.escalation().entity()) + "@forewarn.local";
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(stack.mail().received())
+                        .as("e-mails to %s", mailbox).anyMatch(m -> m.to().equals(mailbox) && java.nio.file.Files.exists(m.file())));
+            }
+            // A prediction is not a CRITICAL: an alert raised by one keeps the entity's real level and says so.
+            assertThat(stack.receiver().received()).as("the scenario raises predictions").anyMatch(AlertReceiver.Received::predicted);
+            stack.receiver().received().stream().filter(AlertReceiver.Received::predicted).forEach(a ->
+                    assertThat(a.level()).as("level of the predicted alert %s", a.entityKey()).isNotEqualTo("CRITICAL"));
             assertThat(report.wrongOwner()).isEmpty();
             assertThat(stack.receiver().badSignatures()).isZero();
 
