@@ -1,6 +1,5 @@
 package dev.forewarn.scoring;
 
-import dev.forewarn.scoring.intake.StartOffsets;
 import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.scoring.intake.DlqProductionExceptionHandler;
 import dev.forewarn.scoring.model.RiskModel;
@@ -16,7 +15,6 @@ import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.time.Clock;
@@ -97,9 +95,6 @@ public final class ScoringService implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host.host() + ":" + host.port());
         ScoringMetrics metrics = new MicrometerScoringMetrics(registry);
         props.put(DlqProductionExceptionHandler.METRICS_CONFIG, metrics);
-        long sessionTimeout = Long.parseLong(String.valueOf(config.kafkaProperties().getOrDefault("session.timeout.ms", "45000")));
-        StartOffsets.commitWhereMissing(config.kafkaProperties(), config.applicationId(),
-                List.of(ScoringConfig.REPORTS, ScoringConfig.COMPLAINTS, ScoringConfig.RETURNS), Duration.ofMillis(sessionTimeout + 5000));
         KafkaStreams streams;
         try {
             streams = new KafkaStreams(ScoringTopology.build(config, metrics), props);
