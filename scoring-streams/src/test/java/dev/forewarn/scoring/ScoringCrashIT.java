@@ -63,7 +63,9 @@ class ScoringCrashIT {
 
     static void createTopics() {
         for (String topic : INPUTS) {
-            KAFKA.createTopic(topic, 3, false);
+            // The signals are back-dated up to 10 days: at the default 7-day retention the broker deletes them during the
+            // test (retention is judged on record timestamps), and a restarted instance finds its offsets gone.
+            dev.forewarn.testsupport.Topics.create(KAFKA.clientProperties(), topic, 3, java.util.Map.of("retention.ms", "-1"));
             KAFKA.createTopic(topic + ".dlq", 1, false);
         }
         KAFKA.createTopic(ScoringConfig.SCORES, 3, true);
