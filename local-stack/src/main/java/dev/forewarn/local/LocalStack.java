@@ -110,9 +110,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(Options o, Map<String, String> environment, PrintStream out) {
         Path home = o.home().toAbsolutePath();
-        synchronized (this) {
-            parts.push(new Part("data directory lock", lock(home)));
-        }
+        parts.push(new Part("data directory lock", lock(home)));
         if (o.fresh()) {
             try {
                 // Everything but the logs, which are open already.
@@ -227,8 +225,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("SCORING_STATE_DIR", home.resolve("state").toString());
         env.put("ALERTING_STATE_DIR", home.resolve("state").toString());
         env.put("ALERTING_WEBHOOK_SECRET", webhookSecret);
-        env.put("ALERTING_SMTP_HOST", "127.0.0.1");
-        env.put("ALERTING_SMTP_PORT", Integer.toString(mail.port()));
+        if (!env.containsKey("ALERTING_SMTP_HOST")) { // a mail server of the user's own wins over the sink
+            env.put("ALERTING_SMTP_HOST", "127.0.0.1");
+            env.put("ALERTING_SMTP_PORT", Integer.toString(mail.port()));
+        }
         env.put("ALERTING_WEBHOOK_ALLOW", env.containsKey("ALERTING_WEBHOOK_ALLOW")
                 ? env.get("ALERTING_WEBHOOK_ALLOW") + ",127.0.0.1" : "127.0.0.1");
         if (o.alertingPort() != 0) {
