@@ -9,7 +9,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -82,15 +85,22 @@ public final class MailSink implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /**
+     * GreenMail lists received messages mailbox by mailbox, not in arrival order, so a message to an
+     * earlier mailbox shifts the others: what is new is found by identity (GreenMail keeps each
+     * stored message as one object), never by position.
+     */
     private void poll() {
-        int taken = 0;
+        Set<MimeMessage> taken = Collections.newSetFromMap(new IdentityHashMap<>());
         while (running) {
             MimeMessage[] messages = smtp.getReceivedMessages();
-            for (; taken < messages.length; taken++) {
-                keep(messages[taken]);
+            for (MimeMessage message : messages) {
+                if (taken.add(message)) {
+                    keep(message);
+                }
             }
             try {
-                smtp.waitForIncomingEmail(500, taken + 1);
+                smtp.waitForIncomingEmail(500, taken.size() + 1);
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.warn("mail sink: waiting for mail failed", e);
