@@ -60,7 +60,15 @@ public final class LocalMain implements Callable<Integer> {
             out.println("stopped; data kept in " + home.toAbsolutePath() + " (--fresh wipes it)");
             stopped.countDown();
         }, "forewarn-local-stop"));
-        stack.startParts(options, System.getenv(), out);
+        try {
+            stack.startParts(options, System.getenv(), out);
+        } catch (RuntimeException e) {
+            // What started is stopped already; the user gets the reason, the log the whole trace.
+            org.slf4j.LoggerFactory.getLogger(LocalMain.class).error("the local stack did not start", e);
+            System.err.println();
+            System.err.println("forewarn-local: " + e.getMessage() + " (details in " + home.toAbsolutePath().resolve("logs") + ")");
+            return 1;
+        }
         out.println("running:");
         stack.printWhere(out);
         stack.receiver().onAlert(alert -> out.printf("  ALERT %-18s %-16s %-8s%s score %5.1f → %s%n", alert.kind(), alert.entityKey(),
