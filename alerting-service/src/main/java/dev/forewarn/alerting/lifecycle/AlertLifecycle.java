@@ -83,14 +83,15 @@ public final class AlertLifecycle {
      */
     public Outcome onTransition(Alert current, String alertId, RiskTransition t, Instant now) {
         RiskLevel level = entityLevel(t);
-        boolean prediction = t.getKind() == TransitionKind.PREDICTED && t.getProjectedCriticalAt() != null;
-        boolean alerting = isAlerting(level) || prediction;
+        // Scoring states the projection on PREDICTED and on a level change while CRITICAL is within its horizon.
+        Instant projected = level == RiskLevel.CRITICAL ? null : t.getProjectedCriticalAt();
+        boolean prediction = t.getKind() == TransitionKind.PREDICTED && projected != null;
+        boolean alerting = isAlerting(level) || projected != null;
         boolean active = current != null && current.getState() != AlertState.RESOLVED;
         if (!active) {
             if (!alerting) {
                 return Outcome.unchanged(current);
             }
-            Instant projected = prediction ? t.getProjectedCriticalAt() : null;
             Alert alert = Alert.newBuilder()
                     .setAlertId(alertId)
                     .setEntityType(t.getEntityType())
@@ -98,7 +99,7 @@ public final class AlertLifecycle {
                     .setState(AlertState.FIRING)
                     .setLevel(level)
                     .setNotifiedLevel(level)
-                    .setPredicted(projected != null && level != RiskLevel.CRITICAL)
+                    .setPredicted(projected != null)
                     .setScore(t.getScore())
                     .setProjectedCriticalAt(projected)
                     .setNotifiedProjectedCriticalAt(projected)
@@ -130,13 +131,9 @@ public final class AlertLifecycle {
                 .setUpdatedAt(now)
                 .setHistory(new ArrayList<>(current.getHistory()))
                 .build();
-        if (prediction) {
-            alert.setProjectedCriticalAt(t.getProjectedCriticalAt());
-            alert.setPredicted(level != RiskLevel.CRITICAL);
-        } else if (level != current.getLevel()) {
-            // A level change says nothing of the projection; a PREDICTED follows it when CRITICAL is still within the horizon.
-            alert.setProjectedCriticalAt(null);
-            alert.setPredicted(false);
+        if (prediction || level != current.getLevel()) {
+            alert.setProjectedCriticalAt(projected);
+            alert.setPredicted(projected != null);
         }
         if (!alerting) {
             return calmDown(alert, current.getState(), now);
@@ -158,13 +155,14 @@ public final class AlertLifecycle {
             alert.setNotifiedLevel(level);
             reopen(alert);
             notified(alert, now);
-            record(alert, now, "escalated", "to " + level + " (score " + round(t.getScore()) + ")");
+            record(alert, now, "escalated", "to " + level + (alert.getPredicted() ? ", CRITICAL predicted at " + projected : "")
+                    + " (score " + round(t.getScore()) + ")");
             return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
         }
         if (prediction && predictedMuchCloser(alert, t, now)) {
             reopen(alert);
             notified(alert, now);
-            record(alert, now, "escalated", "still " + level + "; CRITICAL now predicted at " + t.getProjectedCriticalAt());
+            record(alert, now, "escalated", "still " + level + "; CRITICAL now predicted at " + projected);
             return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
         }
         return new Outcome(alert, true, List.of());

@@ -102,11 +102,31 @@ class ScoringContractTest {
         assertThat(p.alert.getProjectedCriticalAt()).isNotNull();
         assertThat(p.alert.getCriticalSince()).isNull();
         assertThat(p.alert.getHistory().toString()).doesNotContain("to CRITICAL");
+        assertThat(p.notifications).as("one notification tells the level and the prediction together").containsExactly(NotificationKind.FIRING);
 
         // An unacknowledged prediction never goes to the escalation contact by itself.
         long afterAckTimeout = T0 + 40 * MINUTE + lifecycle.config().ackTimeout().toMillis() + MINUTE;
         p.tick(afterAckTimeout);
         assertThat(p.notifications).doesNotContain(NotificationKind.ESCALATION_CONTACT);
+    }
+
+    @Test
+    void shouldAnnounceALevelAndAPredictionThatComeTogetherInOneNotification() {
+        Pipeline p = new Pipeline();
+        p.complaint(T0, 3);
+        p.complaint(T0 + 10 * MINUTE, 3);
+        p.complaint(T0 + 20 * MINUTE, 3);
+        p.complaint(T0 + 30 * MINUTE, 2);
+
+        // Scoring wrote a level change and a PREDICTED for the same moment somewhere in this story ...
+        assertThat(p.transitions).anySatisfy(t -> {
+            assertThat(t.getKind()).isEqualTo(TransitionKind.PREDICTED);
+            assertThat(p.transitions).anyMatch(c -> c.getKind() == TransitionKind.ESCALATED && c.getOccurredAt().equals(t.getOccurredAt()));
+        });
+        // ... and the owner heard of both at once: no notification follows another for the same instant.
+        long distinctInstants = p.alert.getHistory().stream().filter(e -> e.getEvent().equals("fired") || e.getEvent().equals("escalated"))
+                .map(e -> e.getAt()).distinct().count();
+        assertThat(distinctInstants).isEqualTo(p.notifications.size());
     }
 
     @Test

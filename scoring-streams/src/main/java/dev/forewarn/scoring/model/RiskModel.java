@@ -388,15 +388,17 @@ public final class RiskModel {
         String eventId = trigger == null ? null : trigger.eventId();
         // Time-driven work (an SLA breach, decay below a threshold) happened at its due time: that is its "signal" time.
         long signalAt = trigger == null ? at : trigger.occurredAt();
+        long projected = next == RiskLevel.CRITICAL ? EntityState.NONE : projectCritical(s, at);
+        boolean withinHorizon = projected != EntityState.NONE && projected - at <= config.horizon().toMillis();
         if (next != previous) {
             TransitionKind kind = next.ordinal() > previous.ordinal() ? TransitionKind.ESCALATED
                     : next == RiskLevel.OK ? TransitionKind.RESOLVED : TransitionKind.DEESCALATED;
-            transitions.add(new Transition(kind, previous, next, score, s.lastScore, EntityState.NONE, eventId, signalAt, at));
+            // A level change states the projection too when CRITICAL is within the horizon, so a reader can say both at once.
+            transitions.add(new Transition(kind, previous, next, score, s.lastScore, withinHorizon ? projected : EntityState.NONE,
+                    eventId, signalAt, at));
             s.level = next;
             s.predicted = false;
         }
-        long projected = next == RiskLevel.CRITICAL ? EntityState.NONE : projectCritical(s, at);
-        boolean withinHorizon = projected != EntityState.NONE && projected - at <= config.horizon().toMillis();
         if (withinHorizon && !s.predicted) {
             transitions.add(new Transition(TransitionKind.PREDICTED, next, RiskLevel.CRITICAL, score, s.lastScore, projected,
                     eventId, signalAt, at));
