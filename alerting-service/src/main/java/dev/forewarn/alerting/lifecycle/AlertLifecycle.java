@@ -159,7 +159,7 @@ public final class AlertLifecycle {
                     + " (score " + round(t.getScore()) + ")");
             return new Outcome(alert, true, List.of(NotificationKind.ESCALATED));
         }
-        if (prediction && predictedMuchCloser(alert, t, now)) {
+        if (prediction && predictedMuchCloser(alert, t)) {
             reopen(alert);
             notified(alert, now);
             record(alert, now, "escalated", "still " + level + "; CRITICAL now predicted at " + projected);
@@ -334,7 +334,13 @@ public final class AlertLifecycle {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }
 
-    private boolean predictedMuchCloser(Alert alert, RiskTransition t, Instant now) {
+    /**
+     * Whether the new projection leaves at most {@code predictedCloserFactor} of the time the notified
+     * one left. Both are measured from the transition's own time: projections are in scoring's
+     * observed (event) time, so measuring from the wall clock made every projection of a replayed
+     * history look "much closer" (both already past, 0 ≤ 0) and re-notified it at once.
+     */
+    private boolean predictedMuchCloser(Alert alert, RiskTransition t) {
         if (alert.getNotifiedLevel() == RiskLevel.CRITICAL || alert.getLevel() == RiskLevel.CRITICAL) {
             return false;
         }
@@ -342,9 +348,10 @@ public final class AlertLifecycle {
         if (before == null) {
             return true;
         }
-        long leftBefore = Math.max(0, before.toEpochMilli() - now.toEpochMilli());
-        long leftNow = Math.max(0, t.getProjectedCriticalAt().toEpochMilli() - now.toEpochMilli());
-        return leftNow <= leftBefore * config.predictedCloserFactor();
+        long at = t.getOccurredAt().toEpochMilli();
+        long leftBefore = Math.max(0, before.toEpochMilli() - at);
+        long leftNow = Math.max(0, t.getProjectedCriticalAt().toEpochMilli() - at);
+        return leftNow < leftBefore && leftNow <= leftBefore * config.predictedCloserFactor();
     }
 
     private static void notified(Alert alert, Instant now) {

@@ -36,7 +36,7 @@ class AlertLifecycleTest {
     /** A prediction as scoring writes it: the level stays {@code level} (fromLevel), toLevel is the projected CRITICAL. */
     private static RiskTransition predicted(RiskLevel level, Instant criticalAt) {
         return TestRecords.riskTransition().setKind(TransitionKind.PREDICTED).setFromLevel(level).setToLevel(RiskLevel.CRITICAL)
-                .setProjectedCriticalAt(criticalAt).build();
+                .setProjectedCriticalAt(criticalAt).setOccurredAt(NOW).build();
     }
 
     private Alert fire(RiskLevel level) {
@@ -272,5 +272,23 @@ class AlertLifecycleTest {
         AlertLifecycle.Outcome resolved = lifecycle.onTick(calm.alert(), NOW.plus(Duration.ofHours(30)).plus(lifecycle.config().flapWindow()));
         assertThat(resolved.notifications()).containsExactly(NotificationKind.RESOLVED);
         assertThat(resolved.alert().getScore()).as("RESOLVED states the current score").isEqualTo(45);
+    }
+
+    @Test
+    void shouldNotRenotifyTheSamePredictionWhenHistoryIsReplayedLongAfterIt() {
+        // A backfill: the transitions' times (and projections) lie days before the wall clock.
+        Instant eventTime = NOW.minus(Duration.ofDays(10));
+        Instant criticalAt = eventTime.plus(Duration.ofHours(20));
+        RiskTransition fired = TestRecords.riskTransition().setKind(TransitionKind.ESCALATED).setFromLevel(RiskLevel.WATCH)
+                .setToLevel(RiskLevel.WARNING).setProjectedCriticalAt(criticalAt).setOccurredAt(eventTime).build();
+        Alert alert = lifecycle.onTransition(null, ID, fired, NOW).alert();
+        RiskTransition sameProjection = TestRecords.riskTransition().setKind(TransitionKind.PREDICTED).setFromLevel(RiskLevel.WARNING)
+                .setToLevel(RiskLevel.CRITICAL).setProjectedCriticalAt(criticalAt).setOccurredAt(eventTime).build();
+
+        assertThat(lifecycle.onTransition(alert, ID, sameProjection, NOW).notifications()).isEmpty();
+
+        RiskTransition muchCloser = RiskTransition.newBuilder(sameProjection).setProjectedCriticalAt(eventTime.plus(Duration.ofHours(8)))
+                .setOccurredAt(eventTime.plus(Duration.ofHours(1))).build();
+        assertThat(lifecycle.onTransition(alert, ID, muchCloser, NOW).notifications()).containsExactly(NotificationKind.ESCALATED);
     }
 }
