@@ -63,8 +63,8 @@ public final class LocalMain implements Callable<Integer> {
         try {
             stack.startParts(options, System.getenv(), out);
         } catch (RuntimeException e) {
-            // What started is stopped already; the user gets the reason, the log the whole trace.
-            org.slf4j.LoggerFactory.getLogger(LocalMain.class).error("the local stack did not start", e);
+            // What started is stopped already; the user gets the reason, the log file the whole trace (WARN: not echoed to the console).
+            org.slf4j.LoggerFactory.getLogger(LocalMain.class).warn("the local stack did not start", e);
             System.err.println();
             System.err.println("forewarn-local: " + e.getMessage() + " (details in " + home.toAbsolutePath().resolve("logs") + ")");
             return 1;
