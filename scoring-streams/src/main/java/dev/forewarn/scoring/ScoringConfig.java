@@ -116,7 +116,8 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
                 env.duration("SCORING_INFLOW_HALF_LIFE", defaults.inflowHalfLife()),
                 env.duration("SCORING_HORIZON", defaults.horizon()),
                 env.integer("SCORING_HYSTERESIS", (int) defaults.hysteresis(), 0, 20),
-                defaults.topContributors(), defaults.maxOpenComplaints());
+                defaults.topContributors(), defaults.maxOpenComplaints(), defaults.maxClosedComplaints(),
+                defaults.complaintMemory());
         return new ScoringConfig(
                 env.string("SCORING_APPLICATION_ID", "forewarn-scoring"),
                 env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),

@@ -1,5 +1,6 @@
 package dev.forewarn.scoring.model;
 
+import dev.forewarn.events.ComplaintStatus;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import java.util.ArrayList;
@@ -15,26 +16,41 @@ public final class EntityState {
     /** Absent time. */
     public static final long NONE = Long.MIN_VALUE;
 
-    /** A complaint still open, with its SLA. */
-    public static final class OpenComplaint {
-        public final String complaintId;
-        public long slaDueAt;
-        public double kanoFactor;
-        public boolean breached;
-        public String productId;
+    /** One status change of a complaint, at its own time; {@code slaDueAt} is {@link #NONE} when it named none. */
+    public record StatusChange(long at, ComplaintStatus status, long slaDueAt) {
+    }
 
-        public OpenComplaint(String complaintId, long slaDueAt, double kanoFactor, boolean breached, String productId) {
+    /**
+     * A complaint the entity remembers: its status changes in time order, whatever order they
+     * arrived in. Whether it is open, when its SLA runs out, its breaches and its resolution credit
+     * are all read from these ({@link RiskModel}), so a RESOLVED that arrives before its OPENED
+     * waits here until the OPENED comes.
+     */
+    public static final class Complaint {
+        public final String complaintId;
+        /** Product and Kano factor of its earliest known status change. */
+        public String productId;
+        public double kanoFactor;
+        public long firstAt = Long.MAX_VALUE;
+        public final List<StatusChange> changes = new ArrayList<>(2);
+
+        public Complaint(String complaintId) {
             this.complaintId = complaintId;
-            this.slaDueAt = slaDueAt;
-            this.kanoFactor = kanoFactor;
-            this.breached = breached;
-            this.productId = productId;
+        }
+
+        /** Open when its latest status change (in time) is not RESOLVED. */
+        public boolean isOpen() {
+            return !changes.isEmpty() && changes.get(changes.size() - 1).status() != ComplaintStatus.RESOLVED;
+        }
+
+        public long lastAt() {
+            return changes.isEmpty() ? NONE : changes.get(changes.size() - 1).at();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof OpenComplaint c && complaintId.equals(c.complaintId) && slaDueAt == c.slaDueAt
-                    && kanoFactor == c.kanoFactor && breached == c.breached && Objects.equals(productId, c.productId);
+            return o instanceof Complaint c && complaintId.equals(c.complaintId) && Objects.equals(productId, c.productId)
+                    && kanoFactor == c.kanoFactor && firstAt == c.firstAt && changes.equals(c.changes);
         }
 
         @Override
@@ -62,7 +78,8 @@ public final class EntityState {
     public long complaints;
     public long returns;
     public int breachedSlas;
-    public final List<OpenComplaint> openComplaints = new ArrayList<>();
+    /** Open complaints, and recently closed ones (a late status change may still reach them). */
+    public final List<Complaint> complaintLog = new ArrayList<>();
     public final List<Contributor> top = new ArrayList<>();
     public long lastSignalAt = NONE;
     /** The entity's own clock: the latest time it was evaluated at (signal or time-driven work). */
@@ -75,13 +92,22 @@ public final class EntityState {
      */
     public long changeSeq;
 
+    /** How many of its complaints are open. */
+    public int openComplaints() {
+        int open = 0;
+        for (Complaint c : complaintLog) {
+            open += c.isOpen() ? 1 : 0;
+        }
+        return open;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof EntityState s && pressure == s.pressure && pressureAt == s.pressureAt && inflow == s.inflow
                 && inflowAt == s.inflowAt && level == s.level && predicted == s.predicted && lastScore == s.lastScore
                 && negativeReports == s.negativeReports && improvementReports == s.improvementReports
                 && confirmationReports == s.confirmationReports && complaints == s.complaints && returns == s.returns
-                && breachedSlas == s.breachedSlas && openComplaints.equals(s.openComplaints) && top.equals(s.top)
+                && breachedSlas == s.breachedSlas && complaintLog.equals(s.complaintLog) && top.equals(s.top)
                 && lastSignalAt == s.lastSignalAt && evaluatedAt == s.evaluatedAt && scheduledAt == s.scheduledAt
                 && changeSeq == s.changeSeq;
     }

@@ -68,14 +68,23 @@ public final class RiskModel {
      * @param hysteresis     points below its threshold at which a level is left (5)
      * @param topContributors how many explaining signals a score keeps (5)
      * @param maxOpenComplaints open complaints tracked per entity (32; beyond, the one due last is dropped)
+     * @param maxClosedComplaints closed complaints remembered per entity, for status changes that arrive late (8;
+     *                           beyond, the one closed earliest is forgotten)
+     * @param complaintMemory    how long a closed complaint is remembered after its latest status change, on the
+     *                           entity's clock (30 days)
      */
     public record Config(Weights weights, Duration halfLife, double scale, Duration inflowHalfLife, Duration horizon,
-                         double hysteresis, int topContributors, int maxOpenComplaints) {
+                         double hysteresis, int topContributors, int maxOpenComplaints, int maxClosedComplaints,
+                         Duration complaintMemory) {
 
         public static Config defaults() {
-            return new Config(Weights.defaults(), Duration.ofDays(14), 20, Duration.ofDays(2), Duration.ofHours(72), 5, 5, 32);
+            return new Config(Weights.defaults(), Duration.ofDays(14), 20, Duration.ofDays(2), Duration.ofHours(72), 5, 5, 32,
+                    8, Duration.ofDays(30));
         }
     }
+
+    /** Status changes a complaint keeps; one beyond still counts its own weight but no longer changes the lifecycle. */
+    static final int MAX_STATUS_CHANGES = 16;
 
     /** A level change or prediction, at {@code occurredAt}; {@code projectedCriticalAt} is {@link EntityState#NONE} when none. */
     public record Transition(TransitionKind kind, RiskLevel from, RiskLevel to, double score, double previousScore,
@@ -171,8 +180,11 @@ public final class RiskModel {
         return at + (long) Math.ceil(days * DAY_MS);
     }
 
-    /** The weight of a signal (before any SLA breach, which is time-driven). */
-    public double weight(Signal signal, EntityState.OpenComplaint tracked) {
+    /**
+     * The weight of a signal by itself. A complaint's SLA breach and its resolution credit are not
+     * any one signal's: they follow from its status changes together ({@link #lifecycle}).
+     */
+    public double weight(Signal signal) {
         Weights w = config.weights();
         double kano = w.kano(signal.kano());
         return kano * switch (signal.kind()) {
@@ -185,9 +197,7 @@ public final class RiskModel {
             case COMPLAINT -> switch (signal.complaintStatus()) {
                 case OPENED -> w.complaintOpenedPerSeverity() * signal.severity();
                 case REOPENED -> w.complaintReopened();
-                case ACKNOWLEDGED -> 0;
-                case RESOLVED -> tracked != null && (tracked.slaDueAt == EntityState.NONE || signal.occurredAt() <= tracked.slaDueAt)
-                        ? w.complaintResolvedInSla() : 0;
+                case ACKNOWLEDGED, RESOLVED -> 0;
             };
             case SLA_BREACH -> w.slaBreach();
         };
@@ -224,8 +234,7 @@ public final class RiskModel {
      */
     public List<Transition> apply(EntityState s, Signal signal) {
         List<Transition> transitions = new ArrayList<>(advance(s, signal.occurredAt()));
-        EntityState.OpenComplaint tracked = signal.kind() == SignalKind.COMPLAINT ? find(s, signal.complaintId()) : null;
-        double w = weight(signal, tracked);
+        double w = weight(signal);
         switch (signal.kind()) {
             case REPORT -> {
                 switch (signal.feedbackType()) {
@@ -235,7 +244,7 @@ public final class RiskModel {
                 }
             }
             case RETURN -> s.returns++;
-            case COMPLAINT -> complaint(s, signal, tracked);
+            case COMPLAINT -> complaint(s, signal);
             case SLA_BREACH -> throw new IllegalArgumentException("SLA breaches are derived, not received");
         }
         if (w != 0) {
@@ -244,68 +253,147 @@ public final class RiskModel {
         }
         s.lastSignalAt = Math.max(s.lastSignalAt, signal.occurredAt());
         evaluate(s, Math.max(s.evaluatedAt, signal.occurredAt()), signal, transitions);
+        bound(s, s.evaluatedAt);
         return transitions;
     }
 
-    private void complaint(EntityState s, Signal signal, EntityState.OpenComplaint tracked) {
-        long due = signal.slaDueAt() == null ? EntityState.NONE : signal.slaDueAt();
-        double kano = config.weights().kano(signal.kano());
-        switch (signal.complaintStatus()) {
-            case OPENED, REOPENED -> {
-                s.complaints += signal.complaintStatus() == ComplaintStatus.OPENED ? 1 : 0;
-                if (tracked == null) {
-                    track(s, new EntityState.OpenComplaint(signal.complaintId(), due, kano, false, signal.productId()));
-                } else if (due != EntityState.NONE) {
-                    tracked.slaDueAt = due;
-                }
+    /** Records a complaint's status change and brings its breaches and resolution credit up to date. */
+    private void complaint(EntityState s, Signal signal) {
+        s.complaints += signal.complaintStatus() == ComplaintStatus.OPENED ? 1 : 0;
+        EntityState.Complaint c = find(s, signal.complaintId());
+        if (c == null) {
+            c = new EntityState.Complaint(signal.complaintId());
+            s.complaintLog.add(c);
+        }
+        if (c.changes.size() >= MAX_STATUS_CHANGES) {
+            return;
+        }
+        long clock = Math.max(s.evaluatedAt, signal.occurredAt());
+        List<EntityState.Contributor> before = lifecycle(c, clock).effects();
+        if (signal.occurredAt() < c.firstAt) {
+            c.firstAt = signal.occurredAt();
+            c.productId = signal.productId();
+            c.kanoFactor = config.weights().kano(signal.kano());
+        }
+        EntityState.StatusChange change = new EntityState.StatusChange(signal.occurredAt(), signal.complaintStatus(),
+                signal.slaDueAt() == null ? EntityState.NONE : signal.slaDueAt());
+        int at = 0;
+        while (at < c.changes.size() && STATUS_ORDER.compare(c.changes.get(at), change) <= 0) {
+            at++;
+        }
+        c.changes.add(at, change);
+        reconcile(s, before, lifecycle(c, clock).effects());
+    }
+
+    /** Status changes in time order; at the same instant, openings before a resolution. */
+    private static final Comparator<EntityState.StatusChange> STATUS_ORDER = Comparator
+            .comparingLong(EntityState.StatusChange::at)
+            .thenComparing(change -> change.status() == ComplaintStatus.RESOLVED)
+            .thenComparing(EntityState.StatusChange::status)
+            .thenComparingLong(EntityState.StatusChange::slaDueAt);
+
+    /**
+     * What a complaint's status changes add up to, seen at {@code clock}: an SLA breach (at its due
+     * time) for each episode still open when its SLA ran out, a resolution credit (at the resolution)
+     * for each episode closed in time, and the due time of the open episode's SLA not yet breached.
+     * Episodes run from an OPENED, ACKNOWLEDGED or REOPENED after a resolution to the next RESOLVED;
+     * a RESOLVED with no opening before it in time waits for one.
+     */
+    record Lifecycle(List<EntityState.Contributor> effects, long pendingDue) {
+    }
+
+    Lifecycle lifecycle(EntityState.Complaint c, long clock) {
+        List<EntityState.Contributor> effects = new ArrayList<>(2);
+        boolean open = false;
+        boolean breached = false;
+        long due = EntityState.NONE;
+        int episode = 0;
+        for (EntityState.StatusChange change : c.changes) {
+            if (open && !breached && due != EntityState.NONE && due < change.at()) {
+                effects.add(breach(c, episode, due));
+                breached = true;
             }
-            case ACKNOWLEDGED -> {
-                if (tracked == null) {
-                    track(s, new EntityState.OpenComplaint(signal.complaintId(), due, kano, false, signal.productId()));
-                } else if (due != EntityState.NONE) {
-                    tracked.slaDueAt = due;
+            if (change.status() == ComplaintStatus.RESOLVED) {
+                if (open && !breached) {
+                    effects.add(new EntityState.Contributor(c.complaintId + "#resolved" + suffix(episode), SignalKind.COMPLAINT,
+                            c.productId, change.at(), config.weights().complaintResolvedInSla() * c.kanoFactor));
                 }
+                open = false;
+            } else if (!open) {
+                open = true;
+                breached = false;
+                due = change.slaDueAt();
+                episode++;
+            } else if (change.slaDueAt() != EntityState.NONE) {
+                due = change.slaDueAt();
             }
-            case RESOLVED -> {
-                if (tracked != null) {
-                    s.openComplaints.remove(tracked);
-                    if (!tracked.breached && tracked.slaDueAt != EntityState.NONE && signal.occurredAt() > tracked.slaDueAt) {
-                        // Still open at its due time; observed time had not got there yet (the opening arrived late).
-                        breach(s, tracked);
-                    }
-                    if (tracked.breached && tracked.slaDueAt != EntityState.NONE && signal.occurredAt() <= tracked.slaDueAt) {
-                        // Resolved in time, but the breach was counted first (its resolution arrived late): take it back.
-                        double breach = config.weights().slaBreach() * tracked.kanoFactor;
-                        add(s, -breach, tracked.slaDueAt, -breach);
-                        s.breachedSlas--;
-                        s.top.removeIf(c -> c.kind() == SignalKind.SLA_BREACH && c.eventId().equals(breachId(tracked)));
-                    }
-                }
+        }
+        boolean pending = open && !breached && due != EntityState.NONE;
+        if (pending && due <= clock) {
+            effects.add(breach(c, episode, due));
+            pending = false;
+        }
+        return new Lifecycle(effects, pending ? due : EntityState.NONE);
+    }
+
+    private EntityState.Contributor breach(EntityState.Complaint c, int episode, long due) {
+        return new EntityState.Contributor(c.complaintId + "#sla" + suffix(episode), SignalKind.SLA_BREACH, c.productId, due,
+                config.weights().slaBreach() * c.kanoFactor);
+    }
+
+    private static String suffix(int episode) {
+        return episode <= 1 ? "" : "-" + episode;
+    }
+
+    /** Takes back the effects no longer there and adds the new ones, each at its own time. */
+    private void reconcile(EntityState s, List<EntityState.Contributor> before, List<EntityState.Contributor> after) {
+        for (EntityState.Contributor gone : before) {
+            if (!after.contains(gone)) {
+                add(s, -gone.weight(), gone.occurredAt(), gone.weight() > 0 ? -gone.weight() : 0);
+                s.top.remove(gone);
+                s.breachedSlas -= gone.kind() == SignalKind.SLA_BREACH ? 1 : 0;
+            }
+        }
+        for (EntityState.Contributor added : after) {
+            if (!before.contains(added)) {
+                add(s, added.weight(), added.occurredAt());
+                remember(s, added);
+                s.breachedSlas += added.kind() == SignalKind.SLA_BREACH ? 1 : 0;
             }
         }
     }
 
-    private static EntityState.OpenComplaint find(EntityState s, String complaintId) {
-        for (EntityState.OpenComplaint open : s.openComplaints) {
-            if (open.complaintId.equals(complaintId)) {
-                return open;
+    private static EntityState.Complaint find(EntityState s, String complaintId) {
+        for (EntityState.Complaint c : s.complaintLog) {
+            if (c.complaintId.equals(complaintId)) {
+                return c;
             }
         }
         return null;
     }
 
-    private void track(EntityState s, EntityState.OpenComplaint complaint) {
-        s.openComplaints.add(complaint);
-        if (s.openComplaints.size() > config.maxOpenComplaints()) {
-            // Keep the ones whose SLA runs out first; those without an SLA go first.
-            s.openComplaints.sort(Comparator.comparingLong((EntityState.OpenComplaint c) ->
-                    c.slaDueAt == EntityState.NONE ? Long.MAX_VALUE : c.slaDueAt).thenComparing(c -> c.complaintId));
-            s.openComplaints.remove(s.openComplaints.size() - 1);
+    /**
+     * Keeps the complaint log bounded: at most {@code maxOpenComplaints} open ones (those whose SLA
+     * runs out last go first; those without an SLA before them) and {@code maxClosedComplaints}
+     * closed ones, none older than {@code complaintMemory}. A forgotten complaint's effects stay.
+     */
+    private void bound(EntityState s, long clock) {
+        long forgetBefore = clock - config.complaintMemory().toMillis();
+        s.complaintLog.removeIf(c -> !c.isOpen() && c.lastAt() < forgetBefore);
+        List<EntityState.Complaint> open = new ArrayList<>();
+        List<EntityState.Complaint> closed = new ArrayList<>();
+        s.complaintLog.forEach(c -> (c.isOpen() ? open : closed).add(c));
+        if (open.size() > config.maxOpenComplaints()) {
+            open.sort(Comparator.comparingLong((EntityState.Complaint c) -> {
+                long due = lifecycle(c, clock).pendingDue();
+                return due == EntityState.NONE ? Long.MAX_VALUE : due;
+            }).thenComparing(c -> c.complaintId));
+            s.complaintLog.removeAll(open.subList(config.maxOpenComplaints(), open.size()));
         }
-    }
-
-    private static String breachId(EntityState.OpenComplaint complaint) {
-        return complaint.complaintId + "#sla";
+        if (closed.size() > config.maxClosedComplaints()) {
+            closed.sort(Comparator.comparingLong(EntityState.Complaint::lastAt).reversed().thenComparing(c -> c.complaintId));
+            s.complaintLog.removeAll(closed.subList(config.maxClosedComplaints(), closed.size()));
+        }
     }
 
     /**
@@ -327,9 +415,10 @@ public final class RiskModel {
     /** The next time something is due for the entity without new signals, or {@link EntityState#NONE}. */
     public long nextDue(EntityState s) {
         long next = Long.MAX_VALUE;
-        for (EntityState.OpenComplaint open : s.openComplaints) {
-            if (!open.breached && open.slaDueAt != EntityState.NONE) {
-                next = Math.min(next, Math.max(open.slaDueAt, s.evaluatedAt));
+        for (EntityState.Complaint c : s.complaintLog) {
+            long due = lifecycle(c, s.evaluatedAt).pendingDue();
+            if (due != EntityState.NONE) {
+                next = Math.min(next, Math.max(due, s.evaluatedAt));
             }
         }
         long crossing = exitCrossing(s);
@@ -360,23 +449,15 @@ public final class RiskModel {
             if (due == EntityState.NONE || due > until) {
                 break;
             }
-            for (EntityState.OpenComplaint open : s.openComplaints) {
-                if (!open.breached && open.slaDueAt != EntityState.NONE && open.slaDueAt <= due) {
-                    breach(s, open);
+            for (EntityState.Complaint c : s.complaintLog) {
+                Lifecycle before = lifecycle(c, s.evaluatedAt);
+                if (before.pendingDue() != EntityState.NONE && before.pendingDue() <= due) {
+                    reconcile(s, before.effects(), lifecycle(c, due).effects());
                 }
             }
             evaluate(s, due, null, transitions);
         }
         return transitions;
-    }
-
-    /** The complaint was still open at its due time: its breach adds weight at that time. */
-    private void breach(EntityState s, EntityState.OpenComplaint open) {
-        open.breached = true;
-        s.breachedSlas++;
-        double w = config.weights().slaBreach() * open.kanoFactor;
-        add(s, w, open.slaDueAt);
-        remember(s, new EntityState.Contributor(breachId(open), SignalKind.SLA_BREACH, open.productId, open.slaDueAt, w));
     }
 
     /** Re-reads the level and the projection at {@code at} and records the transitions. */

@@ -159,7 +159,7 @@ public final class RiskQueries {
         ObjectNode counts = view.putObject("counts");
         counts.put("negativeReports", s.negativeReports).put("improvementReports", s.improvementReports)
                 .put("confirmationReports", s.confirmationReports).put("complaints", s.complaints).put("returns", s.returns);
-        view.put("openComplaints", s.openComplaints.size()).put("breachedSlas", s.breachedSlas)
+        view.put("openComplaints", s.openComplaints()).put("breachedSlas", s.breachedSlas)
                 .put("lastSignalAt", s.lastSignalAt == EntityState.NONE ? null : Instant.ofEpochMilli(s.lastSignalAt).toString());
         ArrayNode top = view.putArray("topContributors");
         double halfLife = model.config().halfLife().toMillis();

@@ -48,7 +48,7 @@ public final class RiskRecords {
                 .setTopContributors(contributions(model, state, at))
                 .setCounts(new SignalCounts(state.negativeReports, state.improvementReports, state.confirmationReports,
                         state.complaints, state.returns))
-                .setOpenComplaints(state.openComplaints.size()).setBreachedSlas(state.breachedSlas)
+                .setOpenComplaints(state.openComplaints()).setBreachedSlas(state.breachedSlas)
                 .setLastSignalAt(instant(state.lastSignalAt)).setUpdatedAt(Instant.ofEpochMilli(at))
                 .build();
     }

@@ -22,7 +22,7 @@ final class Binary {
     }
 
     interface Reader<T> {
-        T read(In in);
+        T read(In in, int version);
     }
 
     static byte[] write(int version, int sizeHint, Writer writer) {
@@ -32,14 +32,15 @@ final class Binary {
         return out.toByteArray();
     }
 
-    static <T> T read(byte[] data, int version, String what, Reader<T> reader) {
+    /** Reads data written in any format version from {@code oldest} to {@code version}. */
+    static <T> T read(byte[] data, int oldest, int version, String what, Reader<T> reader) {
         In in = new In(data);
         try {
             int found = in.readUnsignedByte();
-            if (found != version) {
-                throw new SerializationException(what + " format version " + found + " is not " + version);
+            if (found < oldest || found > version) {
+                throw new SerializationException(what + " format version " + found + " is not one of " + oldest + ".." + version);
             }
-            return reader.read(in);
+            return reader.read(in, found);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new SerializationException("cannot read " + what, e);
         }

@@ -11,11 +11,14 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
+    private final int oldest;
     private final int version;
     private final int sizeHint;
     private final String what;
 
-    BinarySerde(int version, int sizeHint, String what) {
+    /** Writes format {@code version}; reads it and every older one down to {@code oldest}. */
+    BinarySerde(int oldest, int version, int sizeHint, String what) {
+        this.oldest = oldest;
         this.version = version;
         this.sizeHint = sizeHint;
         this.what = what;
@@ -23,7 +26,8 @@ abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T
 
     abstract void write(Binary.Out out, T value);
 
-    abstract T read(Binary.In in);
+    /** Reads the fields of format {@code version}. */
+    abstract T read(Binary.In in, int version);
 
     @Override
     public final byte[] serialize(String topic, T value) {
@@ -32,7 +36,7 @@ abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T
 
     @Override
     public final T deserialize(String topic, byte[] data) {
-        return data == null ? null : Binary.read(data, version, what, this::read);
+        return data == null ? null : Binary.read(data, oldest, version, what, this::read);
     }
 
     @Override

@@ -5,15 +5,20 @@ import static dev.forewarn.scoring.serde.Binary.readNullable;
 import static dev.forewarn.scoring.serde.Binary.writeEnum;
 import static dev.forewarn.scoring.serde.Binary.writeNullable;
 
+import dev.forewarn.events.ComplaintStatus;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.scoring.model.EntityState;
 
-/** {@link EntityState} in the state stores and their changelogs: ~100 bytes plus the explanation. */
+/**
+ * {@link EntityState} in the state stores and their changelogs: ~100 bytes plus complaints and the
+ * explanation. Format 2 keeps each complaint's status changes (format 1 kept open complaints only,
+ * with their due time and a breached flag); format 1 still reads, as complaints opened before time began.
+ */
 public final class EntityStateSerde extends BinarySerde<EntityState> {
 
     public EntityStateSerde() {
-        super(1, 256, "entity state");
+        super(1, 2, 256, "entity state");
     }
 
     @Override
@@ -34,13 +39,18 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         out.writeLong(s.lastSignalAt);
         out.writeLong(s.evaluatedAt);
         out.writeLong(s.scheduledAt);
-        out.writeByte(s.openComplaints.size());
-        for (EntityState.OpenComplaint c : s.openComplaints) {
+        out.writeByte(s.complaintLog.size());
+        for (EntityState.Complaint c : s.complaintLog) {
             out.writeUTF(c.complaintId);
-            out.writeLong(c.slaDueAt);
-            out.writeDouble(c.kanoFactor);
-            out.writeBoolean(c.breached);
             writeNullable(out, c.productId);
+            out.writeDouble(c.kanoFactor);
+            out.writeLong(c.firstAt);
+            out.writeByte(c.changes.size());
+            for (EntityState.StatusChange change : c.changes) {
+                out.writeLong(change.at());
+                writeEnum(out, change.status());
+                out.writeLong(change.slaDueAt());
+            }
         }
         out.writeByte(s.top.size());
         for (EntityState.Contributor c : s.top) {
@@ -55,7 +65,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
     }
 
     @Override
-    EntityState read(Binary.In in) {
+    EntityState read(Binary.In in, int version) {
         EntityState s = new EntityState();
         s.pressure = in.readDouble();
         s.pressureAt = in.readLong();
@@ -73,10 +83,9 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         s.lastSignalAt = in.readLong();
         s.evaluatedAt = in.readLong();
         s.scheduledAt = in.readLong();
-        int open = in.readUnsignedByte();
-        for (int i = 0; i < open; i++) {
-            s.openComplaints.add(new EntityState.OpenComplaint(in.readUTF(), in.readLong(), in.readDouble(),
-                    in.readBoolean(), readNullable(in)));
+        int complaints = in.readUnsignedByte();
+        for (int i = 0; i < complaints; i++) {
+            s.complaintLog.add(version == 1 ? readFormat1Complaint(in) : readComplaint(in));
         }
         int top = in.readUnsignedByte();
         for (int i = 0; i < top; i++) {
@@ -85,5 +94,33 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         }
         s.changeSeq = in.available() >= 8 ? in.readLong() : 0;
         return s;
+    }
+
+    private static EntityState.Complaint readComplaint(Binary.In in) {
+        EntityState.Complaint c = new EntityState.Complaint(in.readUTF());
+        c.productId = readNullable(in);
+        c.kanoFactor = in.readDouble();
+        c.firstAt = in.readLong();
+        int changes = in.readUnsignedByte();
+        for (int i = 0; i < changes; i++) {
+            c.changes.add(new EntityState.StatusChange(in.readLong(), readEnum(in, ComplaintStatus.values()), in.readLong()));
+        }
+        return c;
+    }
+
+    /**
+     * An open complaint of format 1 (id, due time, Kano factor, breached, product) as one opening at
+     * the beginning of time with that due time: its lifecycle then reads as it did (breached when its
+     * due time has passed, which is when format 1 said so), and any later status change comes after it.
+     */
+    private static EntityState.Complaint readFormat1Complaint(Binary.In in) {
+        EntityState.Complaint c = new EntityState.Complaint(in.readUTF());
+        long due = in.readLong();
+        c.kanoFactor = in.readDouble();
+        in.readBoolean();
+        c.productId = readNullable(in);
+        c.firstAt = EntityState.NONE;
+        c.changes.add(new EntityState.StatusChange(EntityState.NONE, ComplaintStatus.OPENED, due));
+        return c;
     }
 }

@@ -16,7 +16,7 @@ import dev.forewarn.scoring.model.Signal;
 public final class SignalSerde extends BinarySerde<Signal> {
 
     public SignalSerde() {
-        super(1, 96, "signal");
+        super(1, 1, 96, "signal");
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class SignalSerde extends BinarySerde<Signal> {
     }
 
     @Override
-    Signal read(Binary.In in) {
+    Signal read(Binary.In in, int version) {
         return new Signal(in.readUTF(), in.readUTF(), readNullable(in), readEnum(in, SignalKind.values()), in.readLong(),
                 readEnum(in, KanoCategory.values()), readEnum(in, FeedbackType.values()), in.readByte(),
                 readEnum(in, ReturnReason.values()), readNullable(in), readEnum(in, ComplaintStatus.values()),

@@ -158,6 +158,53 @@ class RiskModelTest {
     }
 
     @Test
+    void shouldApplyAResolutionThatArrivesBeforeItsOpening() {
+        EntityState inOrder = new EntityState();
+        model.apply(inOrder, complaint("K-1", ComplaintStatus.OPENED, T0, T0 + DAY));
+        model.apply(inOrder, complaint("K-1", ComplaintStatus.RESOLVED, T0 + HOUR, null));
+        model.advance(inOrder, T0 + 3 * DAY);
+
+        EntityState resolvedFirst = new EntityState();
+        model.apply(resolvedFirst, complaint("K-1", ComplaintStatus.RESOLVED, T0 + HOUR, null));
+        assertThat(resolvedFirst.openComplaints()).isZero();
+        model.apply(resolvedFirst, complaint("K-1", ComplaintStatus.OPENED, T0, T0 + DAY));
+        model.advance(resolvedFirst, T0 + 3 * DAY);
+
+        assertThat(resolvedFirst.openComplaints()).isZero();
+        assertThat(resolvedFirst.breachedSlas).isZero();
+        assertThat(model.score(resolvedFirst, T0 + 3 * DAY)).isCloseTo(model.score(inOrder, T0 + 3 * DAY), within(1e-9));
+        assertThat(resolvedFirst.top).extracting(EntityState.Contributor::eventId).contains("K-1#resolved");
+    }
+
+    @Test
+    void shouldBreachAReopenedComplaintOnItsNewSlaWhateverTheOrder() {
+        EntityState s = new EntityState();
+        model.apply(s, complaint("K-1", ComplaintStatus.REOPENED, T0 + 2 * DAY, T0 + 3 * DAY));
+        model.apply(s, complaint("K-1", ComplaintStatus.RESOLVED, T0 + HOUR, null));
+        model.apply(s, complaint("K-1", ComplaintStatus.OPENED, T0, T0 + DAY));
+        model.advance(s, T0 + 5 * DAY);
+
+        assertThat(s.breachedSlas).isEqualTo(1); // the first episode was resolved in time, the second ran out
+        assertThat(s.openComplaints()).isEqualTo(1);
+        assertThat(s.top).extracting(EntityState.Contributor::eventId).contains("K-1#resolved", "K-1#sla-2");
+    }
+
+    @Test
+    void shouldForgetClosedComplaintsBeyondItsMemory() {
+        EntityState s = new EntityState();
+        for (int i = 0; i < 20; i++) {
+            model.apply(s, complaint("K-" + i, ComplaintStatus.OPENED, T0 + i * HOUR, null));
+            model.apply(s, complaint("K-" + i, ComplaintStatus.RESOLVED, T0 + i * HOUR + 1, null));
+        }
+        assertThat(s.complaintLog).hasSize(8).allMatch(c -> !c.isOpen());
+        assertThat(s.complaintLog).extracting(c -> c.complaintId).contains("K-19").doesNotContain("K-0");
+
+        model.apply(s, negative(T0 + 40 * DAY, 1, null));
+        assertThat(s.complaintLog).isEmpty();
+        assertThat(s.complaints).isEqualTo(20);
+    }
+
+    @Test
     void shouldResolveAfterDecayWithoutNewSignals() {
         EntityState s = new EntityState();
         List<RiskModel.Transition> transitions = new ArrayList<>();

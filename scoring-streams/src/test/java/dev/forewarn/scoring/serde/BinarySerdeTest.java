@@ -63,6 +63,50 @@ class BinarySerdeTest {
     }
 
     @Test
+    void shouldReadFormatOneStateWithItsOpenComplaintsAndKeepScoringThem() {
+        // Format 1 as the previous release wrote it: open complaints as (id, due, Kano factor, breached, product).
+        long due = T0 + 3_600_000;
+        byte[] format1 = Binary.write(1, 64, out -> {
+            out.writeDouble(10);
+            out.writeLong(T0);
+            out.writeDouble(10);
+            out.writeLong(T0);
+            Binary.writeEnum(out, dev.forewarn.events.RiskLevel.OK);
+            out.writeBoolean(false);
+            out.writeDouble(39.3);
+            out.writeLong(0);
+            out.writeLong(0);
+            out.writeLong(0);
+            out.writeLong(1);
+            out.writeLong(0);
+            out.writeInt(0);
+            out.writeLong(T0);
+            out.writeLong(T0);
+            out.writeLong(due);
+            out.writeByte(1);
+            out.writeUTF("K-1");
+            out.writeLong(due);
+            out.writeDouble(1.0);
+            out.writeBoolean(false);
+            Binary.writeNullable(out, "P-1");
+            out.writeByte(0);
+            out.writeLong(7);
+        });
+
+        EntityState read = new EntityStateSerde().deserialize("t", format1);
+
+        assertThat(read.openComplaints()).isEqualTo(1);
+        assertThat(read.changeSeq).isEqualTo(7);
+        RiskModel model = new RiskModel(RiskModel.Config.defaults());
+        assertThat(model.nextDue(read)).isEqualTo(due);
+        model.advance(read, due);
+        assertThat(read.breachedSlas).isEqualTo(1);
+        model.apply(read, Signal.complaint("e-9", "C-1", "P-1", due - 1, null, "K-1", ComplaintStatus.RESOLVED, 5, null));
+        assertThat(read.breachedSlas).isZero(); // resolved in time after all: the breach is taken back
+        assertThat(read.openComplaints()).isZero();
+    }
+
+    @Test
     void shouldWriteAndReadExactlyWhatDataOutputDoes() throws java.io.IOException {
         String tricky = "Ünïcødé € \u0000 \uD83D\uDE00 plain";
         java.io.ByteArrayOutputStream reference = new java.io.ByteArrayOutputStream();
