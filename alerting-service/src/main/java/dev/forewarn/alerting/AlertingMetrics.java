@@ -101,6 +101,23 @@ public final class AlertingMetrics {
         retries.get(channel).increment();
     }
 
+    /** A channel that threw or whose future failed (a bug or an unexpected fault in it; the attempt is retried). */
+    public void channelError(NotificationChannel channel) {
+        Counter.builder("forewarn.alerting.channel.errors").description("Delivery attempts whose channel threw instead of answering")
+                .tag("channel", channel.name()).register(registry).increment();
+    }
+
+    /** An outbox record that could not be read for a reason other than a registry outage (skipped, logged). */
+    public void outboxUnreadable() {
+        Counter.builder("forewarn.alerting.outbox.unreadable").description("Outbox records skipped because they cannot be read")
+                .register(registry).increment();
+    }
+
+    /** A background thread that failed unexpectedly (the service then exits to be restarted). */
+    public void threadFailed(String where) {
+        dev.forewarn.service.Metrics.threadFailed(registry, where.startsWith("delivery of") ? "alerting-dispatcher" : where);
+    }
+
     public void endToEnd(NotificationKind kind, Duration delay) {
         if (!delay.isNegative()) {
             endToEnd.get(kind).record(delay);

@@ -18,6 +18,7 @@ import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
+import dev.forewarn.service.RegistryAwareDeserializationHandler;
 import dev.forewarn.service.StreamsSupervision;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -45,7 +46,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +88,8 @@ public final class AlertingService implements AutoCloseable {
         // Notifications are decided within a commit interval; 100 ms keeps the end-to-end delay low.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, AlertingConfig.DLQ);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A record that cannot be read goes to alerts.dlq; one that cannot be read because the registry is down waits for it.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RegistryAwareDeserializationHandler.class);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.putAll(config.kafkaProperties());
         return props;
@@ -101,6 +102,7 @@ public final class AlertingService implements AutoCloseable {
         AlertingMetrics metrics = new AlertingMetrics(registry);
         AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
         SchemaRegistryClient schemaRegistry = new SchemaRegistryClient(serdeConfig.registry());
+        Metrics.registryErrors(registry, schemaRegistry);
 
         KafkaProducer<String, SpecificRecord> apiProducer = new KafkaProducer<>(producerProps(config, "api"), new StringSerializer(),
                 anyRecord(AvroSerde.specific(AlertCommand.class, schemaRegistry, serdeConfig).serializer()));
@@ -109,14 +111,14 @@ public final class AlertingService implements AutoCloseable {
         AtomicReference<NotificationDispatcher> dispatching = new AtomicReference<>();
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
-                        && dispatching.get() != null && dispatching.get().isRunning(),
+                        && dispatching.get() != null && dispatching.get().isRunning() && schemaRegistry.isReachable(),
                 registry, routes -> {
                     HttpServers.openApi(routes, "alerting-service");
                     api.routes(routes);
                 });
         metrics.alertsByState(api::countsByState);
 
-        KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics), streamsProperties(config));
+        KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics, schemaRegistry), streamsProperties(config));
         CountDownLatch failed = StreamsSupervision.supervise(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -143,7 +145,7 @@ public final class AlertingService implements AutoCloseable {
         }
         NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, channels, api::alert,
                 () -> streams.state() == KafkaStreams.State.RUNNING, config.delivery(),
-                metrics, Clock.systemUTC());
+                metrics, Clock.systemUTC(), error -> failed.countDown());
         List<AutoCloseable> meters = List.of(streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),
                 bind(new KafkaClientMetrics(audit), registry), httpClient::stop);
         dispatching.set(dispatcher);
@@ -221,7 +223,7 @@ public final class AlertingService implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         AlertingService service = start(AlertingConfig.fromEnv(Env.system()));
-        Lifecycle.exitWhen(service.failed, "alerting-service", "Kafka Streams is in ERROR");
+        Lifecycle.exitWhen(service.failed, "alerting-service", "Kafka Streams is in ERROR or the dispatcher failed");
         Lifecycle.runUntilShutdown("alerting-service", service);
     }
 }

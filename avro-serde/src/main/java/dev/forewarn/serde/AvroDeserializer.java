@@ -27,8 +27,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * so records written by older and newer producers both resolve.
  *
  * <p>Bad bytes never turn into silent nulls: an unknown magic byte, an unknown schema id, a
- * truncated or corrupt payload (including trailing garbage) and an unreachable registry each raise
- * a {@link SerializationException} naming the topic, the schema id and the cause. Thread-safe.
+ * truncated or corrupt payload (including trailing garbage) each raise a {@link SerializationException}
+ * naming the topic, the schema id and the cause; an unreachable or failing registry raises its
+ * subclass {@link RegistryUnavailableException} (retry later, never dead-letter). Thread-safe.
  */
 public final class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T> {
 
@@ -116,8 +117,12 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         try {
             writer = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
-            String what = e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND ? "unknown schema id"
-                    : e.status() == 0 ? "schema registry unreachable" : "schema registry error";
+            if (e.isTransient()) {
+                throw new RegistryUnavailableException("topic " + topic + ", schema id " + id + ": schema registry "
+                        + (e.status() == 0 ? "unreachable" : "unavailable") + ", the record is read again when it is back: "
+                        + e.getMessage(), e);
+            }
+            String what = e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND ? "unknown schema id" : "schema registry error";
             throw new SerializationException("topic " + topic + ", schema id " + id + ": " + what + ": "
                     + e.getMessage(), e);
         }

@@ -114,6 +114,10 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
             }
             return encode(id, writerSchema, datum);
         } catch (SchemaRegistryException e) {
+            if (e.isTransient()) {
+                throw new RegistryUnavailableException("topic " + topic + ": cannot get a schema id for "
+                        + schema.getFullName() + " in subject " + subject + ", the registry is unavailable: " + e.getMessage(), e);
+            }
             throw new SerializationException("topic " + topic + ": cannot get a schema id for "
                     + schema.getFullName() + " in subject " + subject + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {

@@ -46,7 +46,8 @@ public final class IngestService implements AutoCloseable {
             IngestApi api = new IngestApi(config, publisher, kafka, metrics);
             KafkaReadiness reachable = kafka;
             Javalin http = HttpServers.start("0.0.0.0", config.port(), config.maxBodyBytes(),
-                    () -> api.accepting() && reachable.getAsBoolean(), metrics, api::routes);
+                    () -> api.accepting() && reachable.getAsBoolean() && publisher.registry().isReachable(), metrics, api::routes);
+            Metrics.registryErrors(metrics, publisher.registry());
             LOG.info("ingest-service listening on port {}, authentication {}", http.port(),
                     config.apiKeys().enabled() ? "by API key" : "DISABLED (local run only)");
             return new IngestService(config, http, api, publisher, kafka);

@@ -64,7 +64,8 @@ class BadBytesIT {
                 .hasMessageContaining("topic " + TOPIC)
                 .hasMessageContaining("schema id " + java.nio.ByteBuffer.wrap(payload, 1, 4).getInt())
                 .hasMessageContaining("unknown schema id")
-                .hasMessageContaining("40403");
+                .hasMessageContaining("40403")
+                .isNotInstanceOf(dev.forewarn.serde.RegistryUnavailableException.class); // a bad record, not an outage
     }
 
     @Test
@@ -94,7 +95,7 @@ class BadBytesIT {
     }
 
     @Test
-    void shouldSayTheRegistryIsUnreachable() throws IOException {
+    void shouldSayTheRegistryIsUnreachableAsARetriableFaultNotABadRecord() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -106,12 +107,14 @@ class BadBytesIT {
 
         assertThatThrownBy(() -> new AvroDeserializer<>(client, unreachable, Optional.of(CustomerReport.class))
                 .deserialize(TOPIC, payload))
-                .isInstanceOf(SerializationException.class)
+                .isInstanceOf(dev.forewarn.serde.RegistryUnavailableException.class)
                 .hasMessageContaining("topic " + TOPIC).hasMessageContaining("schema registry unreachable")
                 .hasMessageContaining("127.0.0.1:" + closedPort);
         assertThatThrownBy(() -> new AvroSerializer<CustomerReport>(client, unreachable, false)
                 .serialize(TOPIC, TestRecords.report().build()))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("unreachable");
+                .isInstanceOf(dev.forewarn.serde.RegistryUnavailableException.class).hasMessageContaining("unreachable");
+        assertThat(client.isReachable()).isFalse();
+        assertThat(client.transientFailures()).isEqualTo(2);
     }
 
     @Test

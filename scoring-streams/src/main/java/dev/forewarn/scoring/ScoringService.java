@@ -6,6 +6,8 @@ import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.query.RiskQueries;
 import dev.forewarn.scoring.score.MicrometerScoringMetrics;
 import dev.forewarn.scoring.score.ScoringMetrics;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
@@ -83,8 +85,11 @@ public final class ScoringService implements AutoCloseable {
         AtomicReference<KafkaStreams> running = new AtomicReference<>();
         AtomicReference<HostInfo> self = new AtomicReference<>();
         RiskModel model = new RiskModel(config.model());
+        SchemaRegistryClient schemaRegistry = new SchemaRegistryClient(AvroSerdeConfig.of(config.registryUrl()).registry());
+        Metrics.registryErrors(registry, schemaRegistry);
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
-                () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING, registry,
+                () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING && schemaRegistry.isReachable(),
+                registry,
                 routes -> {
                     HttpServers.openApi(routes, "scoring-streams");
                     new RiskQueries(running::get, self::get, model, Clock.systemUTC()).routes(routes);
@@ -97,7 +102,7 @@ public final class ScoringService implements AutoCloseable {
         props.put(DlqProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams;
         try {
-            streams = new KafkaStreams(ScoringTopology.build(config, metrics), props);
+            streams = new KafkaStreams(ScoringTopology.build(config, metrics, schemaRegistry), props);
         } catch (RuntimeException e) {
             http.stop();
             throw e;

@@ -56,8 +56,12 @@ public final class ScoringTopology {
     }
 
     public static Topology build(ScoringConfig config, ScoringMetrics metrics) {
+        return build(config, metrics, new SchemaRegistryClient(AvroSerdeConfig.of(config.registryUrl()).registry()));
+    }
+
+    /** The topology with its Avro serdes on {@code registry} (whose health the service's readiness reads). */
+    public static Topology build(ScoringConfig config, ScoringMetrics metrics, SchemaRegistryClient registry) {
         AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
-        SchemaRegistryClient registry = new SchemaRegistryClient(serdeConfig.registry());
         RiskModel model = new RiskModel(config.model());
         StreamsBuilder builder = new StreamsBuilder();
 

@@ -44,7 +44,7 @@ class RiskQueriesIT {
 
     @Test
     void shouldAnswerEveryKeyFromEitherInstance() throws Exception {
-        ScoringCrashIT.createTopics();
+        ScoringDrill.createTopics();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> customers = new ArrayList<>();
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());

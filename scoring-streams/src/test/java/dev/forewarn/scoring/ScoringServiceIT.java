@@ -42,7 +42,7 @@ class ScoringServiceIT {
 
     @Test
     void shouldScoreOnTheRealBrokerAndReportItsHealthAndMetrics() throws Exception {
-        ScoringCrashIT.createTopics();
+        ScoringDrill.createTopics();
         String customer = "S-" + UUID.randomUUID();
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());

@@ -28,4 +28,26 @@ public final class Metrics {
         new UptimeMetrics().bindTo(registry);
         return registry;
     }
+
+    /**
+     * Counts {@code forewarn_thread_failures_total{thread}}: a background thread that failed
+     * unexpectedly. Every service's supervision counts here before it turns unready and exits.
+     */
+    public static void threadFailed(io.micrometer.core.instrument.MeterRegistry registry, String thread) {
+        io.micrometer.core.instrument.Counter.builder("forewarn.thread.failures")
+                .description("Background threads that failed unexpectedly (the process then exits to be restarted)")
+                .tag("thread", thread).register(registry).increment();
+    }
+
+    /**
+     * Registers {@code forewarn_registry_errors_total}: requests to the schema registry that failed
+     * transiently after the client's retries (unreachable, 408, 429, 5xx); while they happen the
+     * service's readiness is false (see {@link dev.forewarn.serde.registry.SchemaRegistryClient#isReachable}).
+     */
+    public static void registryErrors(io.micrometer.core.instrument.MeterRegistry registry,
+                                      dev.forewarn.serde.registry.SchemaRegistryClient client) {
+        io.micrometer.core.instrument.FunctionCounter.builder("forewarn.registry.errors", client,
+                        dev.forewarn.serde.registry.SchemaRegistryClient::transientFailures)
+                .description("Schema registry requests that failed transiently (after retries)").register(registry);
+    }
 }

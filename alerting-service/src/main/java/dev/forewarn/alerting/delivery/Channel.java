@@ -4,7 +4,10 @@ import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.NotificationDestination;
 import java.util.concurrent.CompletableFuture;
 
-/** One way of delivering a notification; an attempt never throws, it reports its result. */
+/**
+ * One way of delivering a notification; an attempt should not throw but report its result (the
+ * dispatcher treats a throw or a failed future as a {@link Attempt.Result#RETRY}).
+ */
 public interface Channel extends AutoCloseable {
 
     CompletableFuture<Attempt> send(AlertNotification notification, NotificationDestination destination);

@@ -9,6 +9,7 @@ import dev.forewarn.events.NotificationChannel;
 import dev.forewarn.events.NotificationDestination;
 import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.NotificationRecord;
+import dev.forewarn.serde.RegistryUnavailableException;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.net.URI;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * <p>A notification of an alert that was acknowledged after the notification was decided is not
  * sent (audited as SILENCED, "acknowledged before delivery"): an acknowledged alert is never re-sent,
  * even when a restart re-delivers older outbox records.
+ *
+ * <p>Supervision: a channel that throws (or whose future fails) is an attempt that failed, retried
+ * like an HTTP 503 and counted in {@code forewarn_alerting_channel_errors_total}. Any other
+ * unexpected error (the poll loop, the audit producer, the retry scheduler) is fatal: it is
+ * logged, counted in {@code forewarn_thread_failures_total{thread}}, readiness turns false and
+ * {@code onFatal} runs (the service exits with status 1 so it is restarted; what was not committed
+ * is re-sent). Nothing stops delivering while the service looks healthy.
  */
 public final class NotificationDispatcher implements AutoCloseable {
 
@@ -76,13 +85,17 @@ public final class NotificationDispatcher implements AutoCloseable {
     });
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Throwable fatal;
+    private int registryWaits;
+    private final java.util.function.Consumer<Throwable> onFatal;
     /** Channel calls under way (not counting retries waiting for their backoff). */
     private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
 
     public NotificationDispatcher(Consumer<String, AlertNotification> consumer, Producer<String, NotificationRecord> audit,
                                   Map<NotificationChannel, Channel> channels, Function<String, Optional<Alert>> alerts,
                                   java.util.function.BooleanSupplier viewsReady, AlertingConfig.Delivery config,
-                                  AlertingMetrics metrics, Clock clock) {
+                                  AlertingMetrics metrics, Clock clock, java.util.function.Consumer<Throwable> onFatal) {
+        this.onFatal = onFatal;
         this.viewsReady = viewsReady;
         this.consumer = consumer;
         this.audit = audit;
@@ -98,12 +111,39 @@ public final class NotificationDispatcher implements AutoCloseable {
         thread.start();
     }
 
+    /** Alive and no fatal error: what readiness reports. */
     public boolean isRunning() {
-        return thread.isAlive();
+        return thread.isAlive() && fatal == null;
+    }
+
+    /** An unexpected error: loud (log, metric, readiness) and the process is told (see the class comment). */
+    private void fatal(String where, Throwable error) {
+        if (fatal != null) {
+            return;
+        }
+        fatal = error;
+        running = false;
+        metrics.threadFailed(where);
+        LOG.error("{} failed unexpectedly; delivery stops, readiness is false and the service exits to be restarted"
+                + " (unfinished notifications are re-sent then)", where, error);
+        consumer.wakeup();
+        onFatal.accept(error);
     }
 
 
     private void run() {
+        try {
+            loop();
+        } catch (WakeupException e) {
+            if (running) {
+                fatal("alerting-dispatcher", e);
+            }
+        } catch (Throwable e) {
+            fatal("alerting-dispatcher", e);
+        }
+    }
+
+    private void loop() {
         // The acknowledgement check reads the alerts view: deliver nothing before it is loaded.
         while (running && !viewsReady.getAsBoolean()) {
             try {
@@ -125,15 +165,21 @@ public final class NotificationDispatcher implements AutoCloseable {
             }
         });
         long lastCommit = System.nanoTime();
-        try {
-            while (running) {
-                ConsumerRecords<String, AlertNotification> records = consumer.poll(Duration.ofMillis(200));
+        while (running) {
+                ConsumerRecords<String, AlertNotification> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                    registryWaits = 0;
+                } catch (RecordDeserializationException e) {
+                    unreadable(e);
+                    continue;
+                }
                 for (ConsumerRecord<String, AlertNotification> record : records) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     offsets.started(partition, record.offset());
                     deliver(record.value()).whenComplete((ok, error) -> {
                         if (error != null) {
-                            LOG.error("notification at {}@{} did not finish; it is re-delivered after a restart", partition, record.offset(), error);
+                            fatal("delivery of " + partition + "@" + record.offset(), error);
                         } else {
                             offsets.finished(partition, record.offset());
                         }
@@ -148,12 +194,35 @@ public final class NotificationDispatcher implements AutoCloseable {
                     commit();
                     lastCommit = System.nanoTime();
                 }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
         }
+    }
+
+    /**
+     * An outbox record that cannot be read. The registry being unavailable is not the record's
+     * fault: wait (1 s doubling to 30 s, within {@code max.poll.interval.ms}) and read it again,
+     * readiness being false meanwhile (the registry client says so). Anything else is a corrupt
+     * record in a topic only this service writes: it is skipped loudly (error log naming its
+     * offset, {@code forewarn_alerting_outbox_unreadable_total}); the record stays in the topic.
+     */
+    private void unreadable(RecordDeserializationException e) {
+        if (RegistryUnavailableException.isCauseOf(e)) {
+            long waitMillis = Math.min(30_000L, 1_000L << Math.min(registryWaits++, 5));
+            LOG.warn("cannot read {}@{}: the schema registry is unavailable; reading it again in {} ms", e.topicPartition(),
+                    e.offset(), waitMillis);
+            long until = System.nanoTime() + waitMillis * 1_000_000;
+            while (running && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            return;
+        }
+        metrics.outboxUnreadable();
+        LOG.error("skipping unreadable outbox record {}@{} (it stays in the topic): {}", e.topicPartition(), e.offset(), e.getMessage(), e);
+        consumer.seek(e.topicPartition(), e.offset() + 1);
     }
 
     private void commit() {
@@ -219,7 +288,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         long start = System.nanoTime();
         sending.incrementAndGet();
-        return channel.send(n, d).whenComplete((result, error) -> sending.decrementAndGet()).thenCompose(result -> {
+        return send(channel, n, d).whenComplete((result, error) -> sending.decrementAndGet()).thenCompose(result -> {
             metrics.attempt(d.getChannel(), Duration.ofNanos(System.nanoTime() - start));
             switch (result.result()) {
                 case DELIVERED -> {
@@ -244,6 +313,25 @@ public final class NotificationDispatcher implements AutoCloseable {
         });
     }
 
+    /** The channel's answer; a channel that throws, or whose future fails, answers "retry" with the error. */
+    private CompletableFuture<Channel.Attempt> send(Channel channel, AlertNotification n, NotificationDestination d) {
+        CompletableFuture<Channel.Attempt> sent;
+        try {
+            sent = channel.send(n, d);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((result, error) -> {
+            if (error == null && result != null) {
+                return result;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            metrics.channelError(d.getChannel());
+            LOG.error("{} channel failed on notification {} of {}; retrying", d.getChannel(), n.getNotificationId(), n.getAlertId(), cause);
+            return Channel.Attempt.retry(null, d.getChannel() + " channel error: " + (cause == null ? "no result" : cause));
+        });
+    }
+
     /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
     Duration backoff(int attempt) {
         long cap = Math.min(config.maxBackoff().toMillis(), config.backoff().toMillis() << Math.min(attempt - 1, 30));
@@ -256,13 +344,19 @@ public final class NotificationDispatcher implements AutoCloseable {
         if (!running) {
             return result;
         }
-        scheduler.schedule(() -> next.get().whenComplete((ok, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            } else {
-                result.complete(null);
+        scheduler.schedule(() -> {
+            try {
+                next.get().whenComplete((ok, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else {
+                        result.complete(null);
+                    }
+                });
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
             }
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
         return result;
     }
 

@@ -55,8 +55,12 @@ public final class AlertingTopology {
     }
 
     public static Topology build(AlertingConfig config, AlertingMetrics metrics) {
+        return build(config, metrics, new SchemaRegistryClient(AvroSerdeConfig.of(config.registryUrl()).registry()));
+    }
+
+    /** The topology with its Avro serdes on {@code registry} (whose health the service's readiness reads). */
+    public static Topology build(AlertingConfig config, AlertingMetrics metrics, SchemaRegistryClient registry) {
         AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
-        SchemaRegistryClient registry = new SchemaRegistryClient(serdeConfig.registry());
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();

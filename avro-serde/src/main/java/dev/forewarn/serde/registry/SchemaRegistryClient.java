@@ -39,6 +39,14 @@ public final class SchemaRegistryClient {
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<String, CachedLatest> latestBySubject = new ConcurrentHashMap<>();
 
+    /** Transient failures seen (after this client's own retries), for a metric. */
+    private final java.util.concurrent.atomic.AtomicLong transientFailures = new java.util.concurrent.atomic.AtomicLong();
+    /** Nano times of the latest transient failure and the latest answer; failing while the first is later. */
+    private volatile long lastFailureNanos;
+    private volatile long lastAnswerNanos;
+    private volatile long lastProbeNanos;
+    private volatile boolean failing;
+
     private record SubjectSchema(String subject, Schema schema) {
     }
 
@@ -167,7 +175,55 @@ public final class SchemaRegistryClient {
         return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /**
+     * Whether the registry answers: true until a request fails transiently (see
+     * {@link SchemaRegistryException#isTransient}), then false until one gets an answer. While
+     * failing, a call probes the registry ({@code GET /subjects}) at most once a second, so
+     * readiness comes back by itself even when nothing else asks the registry.
+     */
+    public boolean isReachable() {
+        if (failing && System.nanoTime() - lastProbeNanos > 1_000_000_000L) {
+            lastProbeNanos = System.nanoTime();
+            try {
+                sendOnce("GET", URI.create(config.urls().get(0) + "/subjects"), null);
+                answered();
+            } catch (SchemaRegistryException e) {
+                if (!e.isTransient()) {
+                    answered(); // it answered, if not with a yes
+                }
+            }
+        }
+        return !failing;
+    }
+
+    /** How many requests failed transiently, after retries (a counter for {@code forewarn_registry_errors_total}). */
+    public long transientFailures() {
+        return transientFailures.get();
+    }
+
+    private void answered() {
+        lastAnswerNanos = System.nanoTime();
+        failing = lastFailureNanos - lastAnswerNanos > 0;
+    }
+
     private JsonNode send(String method, String path, JsonNode body) {
+        try {
+            JsonNode answer = sendWithRetries(method, path, body);
+            answered();
+            return answer;
+        } catch (SchemaRegistryException e) {
+            if (e.isTransient()) {
+                transientFailures.incrementAndGet();
+                lastFailureNanos = System.nanoTime();
+                failing = true;
+            } else {
+                answered();
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode sendWithRetries(String method, String path, JsonNode body) {
         SchemaRegistryException last = null;
         long backoffMillis = config.initialBackoff().toMillis();
         for (int attempt = 0; attempt < config.maxAttempts(); attempt++) {
@@ -175,7 +231,7 @@ public final class SchemaRegistryClient {
             try {
                 return sendOnce(method, url, body);
             } catch (SchemaRegistryException e) {
-                if (!isRetriable(e.status())) {
+                if (!e.isTransient()) {
                     throw e;
                 }
                 last = e;
@@ -186,10 +242,6 @@ public final class SchemaRegistryClient {
             }
         }
         throw last;
-    }
-
-    private static boolean isRetriable(int status) {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
     }
 
     private JsonNode sendOnce(String method, URI url, JsonNode body) {

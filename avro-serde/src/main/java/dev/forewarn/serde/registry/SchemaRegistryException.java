@@ -33,6 +33,15 @@ public final class SchemaRegistryException extends RuntimeException {
         this.url = url;
     }
 
+    /**
+     * A fault of the registry or the way to it, not of the request: unreachable, 408, 429, a 5xx,
+     * or a Confluent 5xxxx error code (50001 store error, 50002 timeout, 50003 forwarding error).
+     * Worth waiting for; 4xx answers such as 40403 (unknown schema id) are not.
+     */
+    public boolean isTransient() {
+        return status == 0 || status == 408 || status == 429 || status >= 500 || errorCode >= 50000;
+    }
+
     public int status() {
         return status;
     }

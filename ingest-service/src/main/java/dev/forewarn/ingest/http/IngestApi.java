@@ -1,5 +1,6 @@
 package dev.forewarn.ingest.http;
 
+import dev.forewarn.serde.RegistryUnavailableException;
 import dev.forewarn.service.http.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -492,7 +493,9 @@ public final class IngestApi {
             LOG.warn("record not written to Kafka: {}", error.toString());
         }
         ctx.header("Retry-After", "5");
-        Problem.send(ctx, 503, "Service Unavailable", "Kafka did not acknowledge the event; retry later", List.of());
+        Problem.send(ctx, 503, "Service Unavailable", RegistryUnavailableException.isCauseOf(error)
+                ? "the schema registry is unavailable, so the event was not written; retry later"
+                : "Kafka did not acknowledge the event; retry later", List.of());
     }
 
     /** Jackson's reason without the location and source excerpt, which could echo a hostile body. */

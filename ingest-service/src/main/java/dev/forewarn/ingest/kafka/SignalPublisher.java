@@ -31,6 +31,8 @@ public final class SignalPublisher implements AutoCloseable {
     /**
      * @param kafkaProperties client properties; they win over the defaults set here
      */
+    private final SchemaRegistryClient registry;
+
     public SignalPublisher(Map<String, Object> kafkaProperties, String schemaRegistryUrl) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -43,8 +45,13 @@ public final class SignalPublisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.putAll(kafkaProperties);
         AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(schemaRegistryUrl);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(),
-                new AvroSerializer<>(new SchemaRegistryClient(serdeConfig.registry()), serdeConfig, false));
+        this.registry = new SchemaRegistryClient(serdeConfig.registry());
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, serdeConfig, false));
+    }
+
+    /** The registry client behind the serializer (readiness and {@code forewarn_registry_errors_total} read it). */
+    public SchemaRegistryClient registry() {
+        return registry;
     }
 
     /** Kafka's producer metrics ({@code kafka.producer.*}) into {@code registry}. */

@@ -1,6 +1,7 @@
 package dev.forewarn.scoring.intake;
 
 import dev.forewarn.scoring.score.ScoringMetrics;
+import dev.forewarn.serde.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Output that cannot be written (a serialization failure, a record the broker refuses) sends the
  * input record that caused it to {@code <source topic>.dlq}, with the same headers as the intake's
- * DLQ records, and the stream goes on; retriable errors are retried. Output without a source record
- * (written by a punctuation) cannot be sent anywhere useful: it is logged and counted.
+ * DLQ records, and the stream goes on; retriable errors are retried. Output that cannot be
+ * serialized because the schema registry is unavailable fails the thread instead: under
+ * exactly-once its state changes and outputs are rolled back together and redone when the
+ * registry is back ({@link dev.forewarn.service.StreamsSupervision}), so no score or transition
+ * is lost and the state is never ahead of what was written. Output without a source record
+ * (written by a punctuation) that cannot be written for another reason is logged and counted.
  */
 public final class DlqProductionExceptionHandler implements ProductionExceptionHandler {
 
@@ -45,6 +50,9 @@ public final class DlqProductionExceptionHandler implements ProductionExceptionH
     @Override
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
+        if (RegistryUnavailableException.isCauseOf(exception)) {
+            return Response.fail();
+        }
         return deadLetter(context, record.topic(), exception);
     }
 

@@ -4,6 +4,7 @@ import dev.forewarn.events.Complaint;
 import dev.forewarn.events.CustomerReport;
 import dev.forewarn.events.ProductReturn;
 import dev.forewarn.scoring.model.Signal;
+import dev.forewarn.serde.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,8 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
         SpecificRecord value;
         try {
             value = values.deserialize(topic, record.headers(), record.value());
+        } catch (RegistryUnavailableException e) {
+            throw e; // not a bad record: the thread waits and reads it again (StreamsSupervision)
         } catch (RuntimeException e) {
             reject(record, "deserialization", e.getClass().getName(), e.getMessage());
             return;

@@ -1,0 +1,205 @@
+package dev.forewarn.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.forewarn.events.Complaint;
+import dev.forewarn.events.ComplaintStatus;
+import dev.forewarn.events.CustomerReport;
+import dev.forewarn.events.FeedbackType;
+import dev.forewarn.events.KanoCategory;
+import dev.forewarn.events.ProductReturn;
+import dev.forewarn.events.ReturnReason;
+import dev.forewarn.events.RiskScore;
+import dev.forewarn.scoring.intake.SignalIntake;
+import dev.forewarn.scoring.model.EntityState;
+import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.model.Signal;
+import dev.forewarn.serde.AvroSerializer;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.testsupport.ChildJvm;
+import dev.forewarn.testsupport.ForewarnKafka;
+import dev.forewarn.testsupport.KafkaTestEnvironment;
+import dev.forewarn.testsupport.Topics;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A scoring drill for fault tests: a mixed signal stream (with redelivered duplicates) for one run's
+ * customers, the scoring service in child JVMs, and the check that every customer's final score is
+ * what a reference computation applying each distinct event once gives.
+ */
+final class ScoringDrill {
+
+    static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
+    static final List<String> INPUTS = List.of(ScoringConfig.REPORTS, ScoringConfig.COMPLAINTS, ScoringConfig.RETURNS);
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final String applicationId;
+    final Path stateDir;
+
+    /** A drill whose application id starts with {@code applicationPrefix}, with its own run id and state directory. */
+    ScoringDrill(String applicationPrefix) {
+        this.applicationId = applicationPrefix + run;
+        this.stateDir = Path.of("target", "drill-state", run);
+    }
+
+    static void createTopics() {
+        for (String topic : INPUTS) {
+            // The signals are back-dated up to 10 days: at the default 7-day retention the broker deletes them during the
+            // test (retention is judged on record timestamps), and a restarted instance finds its offsets gone.
+            dev.forewarn.testsupport.Topics.create(KAFKA.clientProperties(), topic, 3, java.util.Map.of("retention.ms", "-1"));
+            KAFKA.createTopic(topic + ".dlq", 1, false);
+        }
+        KAFKA.createTopic(ScoringConfig.SCORES, 3, true);
+        KAFKA.createTopic(ScoringConfig.TRANSITIONS, 3, false);
+    }
+
+    /** The scoring service in a child JVM reading its schemas from {@code registryUrl} and serving HTTP on {@code port} (0: any). */
+    Process startChild(String name, String registryUrl, int port) throws Exception {
+        ProcessBuilder builder = ChildJvm.service(ScoringService.class, "512m");
+        Map<String, String> env = builder.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
+        env.put("SCHEMA_REGISTRY_URL", registryUrl);
+        env.put("SCORING_APPLICATION_ID", applicationId);
+        env.put("SCORING_STATE_DIR", stateDir.toAbsolutePath().toString());
+        env.put("SCORING_PORT", Integer.toString(port));
+        env.put("KAFKA_COMMIT_INTERVAL_MS", "200");
+        env.put("KAFKA_SESSION_TIMEOUT_MS", "10000"); // the killed member leaves the group sooner
+        env.put("SCORING_PROCESSING_GUARANTEE", System.getProperty("crash.guarantee", "exactly_once_v2"));
+        File log = stateDir.resolve(name + ".log").toFile();
+        log.getParentFile().mkdirs();
+        return builder.redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    record Sent(String topic, String customer, SpecificRecord value, long at) {
+    }
+
+    /** A mixed stream over {@code customers} customers, in time order per customer, with some events sent twice. */
+    List<Sent> stream(int count, int customers) {
+        SplittableRandom random = new SplittableRandom(7);
+        Instant start = Instant.now().minus(Duration.ofDays(10));
+        List<Sent> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String customer = "X" + run + "-" + random.nextInt(customers);
+            Instant at = start.plusMillis(i * 40_000L);
+            String eventId = run + "-" + i;
+            KanoCategory kano = random.nextInt(4) == 0 ? null : KanoCategory.values()[random.nextInt(4)];
+            int draw = random.nextInt(100);
+            Sent one;
+            if (draw < 60) {
+                one = new Sent(ScoringConfig.REPORTS, customer, CustomerReport.newBuilder().setEventId(eventId).setCustomerId(customer)
+                        .setOccurredAt(at).setSource("crm").setProductId("P" + random.nextInt(20)).setKanoCategory(kano)
+                        .setFeedbackType(FeedbackType.values()[random.nextInt(3)]).setSeverity(1 + random.nextInt(5)).build(), at.toEpochMilli());
+            } else if (draw < 85) {
+                one = new Sent(ScoringConfig.COMPLAINTS, customer, Complaint.newBuilder().setEventId(eventId).setCustomerId(customer)
+                        .setOccurredAt(at).setSource("crm").setKanoCategory(kano).setComplaintId("K" + i)
+                        .setStatus(ComplaintStatus.OPENED).setSeverity(1 + random.nextInt(5)).build(), at.toEpochMilli());
+            } else {
+                one = new Sent(ScoringConfig.RETURNS, customer, ProductReturn.newBuilder().setEventId(eventId).setCustomerId(customer)
+                        .setOccurredAt(at).setSource("shop").setProductId("P" + random.nextInt(20)).setKanoCategory(kano)
+                        .setReason(ReturnReason.values()[random.nextInt(7)]).build(), at.toEpochMilli());
+            }
+            sent.add(one);
+            if (random.nextInt(50) == 0) {
+                sent.add(one); // redelivered by the source system
+            }
+        }
+        return sent;
+    }
+
+    void produce(List<Sent> records) throws Exception {
+        AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
+        Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
+        props.put("acks", "all");
+        props.put("linger.ms", 5);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new AvroSerializer<>(new SchemaRegistryClient(serde.registry()), serde, false))) {
+            for (Sent s : records) {
+                producer.send(new ProducerRecord<>(s.topic(), null, s.at(), s.customer(), s.value()));
+            }
+            producer.flush();
+        }
+    }
+
+    volatile String lag = "";
+
+    /** Whether the application has committed offsets up to the end of every input partition. */
+    boolean caughtUp() throws Exception {
+        try (Admin admin = Admin.create(KAFKA.clientProperties())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(INPUTS).allTopicNames().get().forEach((topic, d) ->
+                    d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            lag = ends.entrySet().stream().filter(e -> e.getValue() > 0 && (!committed.containsKey(e.getKey())
+                            || committed.get(e.getKey()).offset() < e.getValue()))
+                    .map(e -> e.getKey() + " end " + e.getValue() + " committed " + committed.get(e.getKey()))
+                    .collect(Collectors.joining(", "));
+            return lag.isEmpty();
+        }
+    }
+
+    Map<String, RiskScore> latestCustomerScores() {
+        Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, RiskScore> latest = new LinkedHashMap<>();
+        Topics.readToEnd(props, ScoringConfig.SCORES, Topics.avro(KAFKA, RiskScore.class)).forEach(r -> {
+            if (r.key().startsWith("CUSTOMER:X" + run)) {
+                latest.put(r.key(), r.value());
+            }
+        });
+        return latest;
+    }
+
+    /** Every customer of the run has a score, and each is the reference computation's over {@code all}. */
+    void assertScoresMatchReference(List<Sent> all) {
+        RiskModel model = new RiskModel(RiskModel.Config.defaults());
+        Map<String, EntityState> reference = new HashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (Sent s : all) {
+            List<String> problems = new ArrayList<>();
+            Signal signal = SignalIntake.toSignal(s.value(), problems);
+            if (seen.add(signal.eventId())) {
+                model.apply(reference.computeIfAbsent("CUSTOMER:" + s.customer(), k -> new EntityState()), signal);
+            }
+        }
+        Map<String, RiskScore> scores = latestCustomerScores();
+        assertThat(scores.keySet()).isEqualTo(reference.keySet());
+        List<String> mismatches = scores.entrySet().stream().filter(e -> {
+            EntityState expected = reference.get(e.getKey());
+            RiskScore actual = e.getValue();
+            double pressure = Math.max(0, model.pressureAt(expected, actual.getReferenceTime().toEpochMilli()));
+            return Math.abs(pressure - actual.getPressure()) > 1e-9 * Math.max(1, pressure)
+                    || actual.getCounts().getNegativeReports() != expected.negativeReports
+                    || actual.getCounts().getComplaints() != expected.complaints
+                    || actual.getCounts().getReturns() != expected.returns
+                    || actual.getCounts().getConfirmationReports() != expected.confirmationReports;
+        }).map(Map.Entry::getKey).collect(Collectors.toList());
+        assertThat(mismatches).as("customers whose final score differs from the reference").isEmpty();
+    }
+}
