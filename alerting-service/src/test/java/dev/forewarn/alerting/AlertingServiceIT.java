@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
  * SMTP server (GreenMail). Lifecycle timings are shortened (ack timeout 2 s, repeat 4 s, flap
  * window 1 s); every test uses entities of its own.
  */
-class AlertingServiceIT {
+public class AlertingServiceIT {
 
     static final String SECRET = WebhookSecrets.generate();
     private static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
@@ -69,7 +69,7 @@ class AlertingServiceIT {
     private static KafkaProducer<String, SpecificRecord> producer;
 
     /** Creates the topics the service needs, as the local stack's topic init does. */
-    static void createTopics(Map<String, Object> props) {
+    public static void createTopics(Map<String, Object> props) {
         Topics.create(props, AlertingConfig.TRANSITIONS, 3, false);
         Topics.create(props, AlertingConfig.SCORES, 3, true);
         Topics.create(props, AlertingConfig.COMMANDS, 3, false);

@@ -86,6 +86,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable fatal;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private int registryWaits;
     private final java.util.function.Consumer<Throwable> onFatal;
     /** Channel calls under way (not counting retries waiting for their backoff). */
@@ -273,7 +274,14 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
 
     private CompletableFuture<Void> attempt(AlertNotification n, NotificationDestination d, int attempt) {
-        Optional<Alert> alert = alerts.apply(n.getAlertId());
+        Optional<Alert> alert;
+        try {
+            alert = alerts.apply(n.getAlertId());
+        } catch (RuntimeException e) {
+            // The alerts view is not queryable (a rebalance moves its store): ask again in a second.
+            LOG.debug("alerts view unavailable for {}; retrying in 1 s: {}", n.getAlertId(), e.toString());
+            return later(Duration.ofSeconds(1), () -> attempt(n, d, attempt));
+        }
         if (n.getKind() != NotificationKind.RESOLVED && alert.isPresent() && alert.get().getAcknowledgedAt() != null
                 && alert.get().getAcknowledgedAt().isAfter(n.getCreatedAt())) {
             return record(n, d, DeliveryOutcome.SILENCED, attempt, null, "acknowledged before delivery");
@@ -433,6 +441,9 @@ public final class NotificationDispatcher implements AutoCloseable {
      * their backoff are not started), commits what finished; the rest is re-sent after a restart.
      */
     public void close(Duration grace) {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         running = false;
         consumer.wakeup();
         try {

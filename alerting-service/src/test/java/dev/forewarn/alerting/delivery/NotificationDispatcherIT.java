@@ -1,0 +1,181 @@
+package dev.forewarn.alerting.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.AlertingServiceIT;
+import dev.forewarn.events.AlertNotification;
+import dev.forewarn.events.DeliveryOutcome;
+import dev.forewarn.events.EntityType;
+import dev.forewarn.events.NotificationChannel;
+import dev.forewarn.events.NotificationDestination;
+import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.NotificationRecord;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.serde.AvroSerde;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.testsupport.ForewarnKafka;
+import dev.forewarn.testsupport.KafkaTestEnvironment;
+import dev.forewarn.testsupport.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher's supervision on the real broker: nothing stops delivering while the service
+ * looks healthy. A channel that throws is an attempt to retry; any other error is loud (metric,
+ * readiness, the process is told to exit) and loses nothing (a restarted dispatcher re-sends).
+ */
+class NotificationDispatcherIT {
+
+    private static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
+    private static SchemaRegistryClient registry;
+    private static AvroSerdeConfig serde;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String group = "dispatcher-it-" + run;
+    private final List<NotificationDispatcher> started = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void topics() {
+        AlertingServiceIT.createTopics(KAFKA.clientProperties());
+        serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
+        registry = new SchemaRegistryClient(serde.registry());
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(d -> d.close(Duration.ofSeconds(2)));
+    }
+
+    /** A channel that answers for this run's alerts with {@code behaviour} and delivers everything else (other tests' records). */
+    private Channel channel(BiFunction<AlertNotification, Integer, CompletableFuture<Channel.Attempt>> behaviour) {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        return (n, d) -> n.getAlertId().contains(run)
+                ? behaviour.apply(n, calls.computeIfAbsent(n.getNotificationId(), id -> new AtomicInteger()).incrementAndGet())
+                : CompletableFuture.completedFuture(Channel.Attempt.delivered(204));
+    }
+
+    private NotificationDispatcher start(Channel webhook, SimpleMeterRegistry meters, AtomicReference<Throwable> fatal) {
+        Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, AlertNotification> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                AvroSerde.specific(AlertNotification.class, registry, serde).deserializer());
+        KafkaProducer<String, NotificationRecord> audit = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()),
+                new StringSerializer(), AvroSerde.specific(NotificationRecord.class, registry, serde).serializer());
+        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, Map.of(NotificationChannel.WEBHOOK, webhook),
+                id -> Optional.empty(), () -> true,
+                AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(50), Duration.ofMillis(200)),
+                new AlertingMetrics(meters), Clock.systemUTC(), fatal::set);
+        started.add(dispatcher);
+        dispatcher.start();
+        return dispatcher;
+    }
+
+    private RecordMetadata notify(String alertId, String notificationId) throws Exception {
+        AlertNotification n = AlertNotification.newBuilder().setNotificationId(notificationId).setAlertId(alertId)
+                .setKind(NotificationKind.FIRING).setEntityType(EntityType.CUSTOMER).setEntityId(alertId.substring(9))
+                .setLevel(RiskLevel.WARNING).setScore(65).setOwnerId("am-" + run)
+                .setDestinations(List.of(new NotificationDestination(NotificationChannel.WEBHOOK, "http://127.0.0.1:9/hook")))
+                .setSequence(1).setFiredAt(Instant.now()).setCreatedAt(Instant.now()).build();
+        try (KafkaProducer<String, AlertNotification> producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()),
+                new StringSerializer(), AvroSerde.specific(AlertNotification.class, registry, serde).serializer())) {
+            return producer.send(new ProducerRecord<>(AlertingConfig.OUTBOX, alertId, n)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<NotificationRecord> audit(String notificationId) {
+        return Topics.readToEnd(KAFKA, AlertingConfig.NOTIFICATIONS, Topics.avro(KAFKA, NotificationRecord.class)).stream()
+                .map(r -> r.value()).filter(r -> r.getNotificationId().equals(notificationId)).toList();
+    }
+
+    private long committed(RecordMetadata written) throws Exception {
+        try (Admin admin = Admin.create(KAFKA.clientProperties())) {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .get(new TopicPartition(written.topic(), written.partition()));
+            return offset == null ? -1 : offset.offset();
+        }
+    }
+
+    @Test
+    void shouldRetryAChannelThatThrowsOrFailsItsFutureAndReleaseTheOffset() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        start(channel((n, call) -> switch (call) {
+            case 1 -> throw new IllegalStateException("bug in a channel");
+            case 2 -> CompletableFuture.failedFuture(new IllegalStateException("a future that fails"));
+            default -> CompletableFuture.completedFuture(Channel.Attempt.delivered(204));
+        }), meters, fatal);
+
+        String notificationId = "n-" + run;
+        RecordMetadata written = notify("CUSTOMER:C-" + run, notificationId);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> audit(notificationId).stream()
+                .anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED));
+        assertThat(audit(notificationId)).extracting(NotificationRecord::getOutcome)
+                .containsExactly(DeliveryOutcome.RETRYING, DeliveryOutcome.RETRYING, DeliveryOutcome.DELIVERED);
+        assertThat(meters.get("forewarn.alerting.channel.errors").counter().count()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30)).alias("offset committed past the notification")
+                .until(() -> committed(written) > written.offset());
+        assertThat(fatal.get()).isNull();
+        assertThat(started.get(0).isRunning()).isTrue();
+    }
+
+    @Test
+    void shouldFailLoudlyOnAnUnexpectedErrorAndLoseNothing() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        NotificationDispatcher broken = start(channel((n, call) -> {
+            throw new AssertionError("not a retryable fault");
+        }), meters, fatal);
+        String notificationId = "n-" + run;
+        RecordMetadata written = notify("CUSTOMER:C-" + run, notificationId);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> fatal.get() != null);
+        assertThat(broken.isRunning()).as("readiness").isFalse();
+        assertThat(meters.get("forewarn.thread.failures").tag("thread", "alerting-dispatcher").counter().count()).isEqualTo(1);
+        assertThat(committed(written)).isLessThanOrEqualTo(written.offset());
+        broken.close(Duration.ofSeconds(2));
+
+        // The restarted process: the notification is delivered, with the same id.
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        start(channel((n, call) -> {
+            delivered.add(n.getNotificationId());
+            return CompletableFuture.completedFuture(Channel.Attempt.delivered(204));
+        }), new SimpleMeterRegistry(), new AtomicReference<>());
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered.contains(notificationId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(written) > written.offset());
+    }
+}
