@@ -27,7 +27,8 @@ import java.util.Map;
  * @param delivery            retries, rate limit, SMTP and HTTP settings of the dispatcher
  * @param guard               {@code ALERTING_WEBHOOK_ALLOW}: hosts or CIDRs allowed although loopback/private
  * @param secrets             {@code ALERTING_WEBHOOK_SECRET} (default signing secret, {@code whsec_<base64>}) and
- *                            {@code ALERTING_WEBHOOK_SECRETS} ({@code <url-prefix>|<secret>,...}, longest prefix wins)
+ *                            {@code ALERTING_WEBHOOK_SECRETS} ({@code <url-prefix>|<secret>,...}, matched by origin and path segments, most
+ *                            specific wins); the service does not start without {@code ALERTING_WEBHOOK_SECRET}
  * @param apiKeys             {@code ALERTING_API_TOKENS} ({@code name:token,...}; the name is recorded as the actor) or
  *                            {@code ALERTING_AUTH_DISABLED=true} (local run only)
  * @param publicUrl           {@code ALERTING_PUBLIC_URL}, default http://localhost:8083: links in notifications
@@ -151,8 +152,14 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
             }
         }
         WebhookSecrets secrets;
+        String secret = env.string("ALERTING_WEBHOOK_SECRET", "");
+        if (secret.isBlank()) {
+            // A random per-process key would make every verifying receiver answer 401, after a restart too.
+            throw new IllegalArgumentException("set ALERTING_WEBHOOK_SECRET (whsec_ followed by base64 of at least 24 random bytes,"
+                    + " e.g. whsec_$(openssl rand -base64 32)): receivers verify every webhook's signature with it");
+        }
         try {
-            secrets = WebhookSecrets.parse(env.string("ALERTING_WEBHOOK_SECRET", ""), env.string("ALERTING_WEBHOOK_SECRETS", ""));
+            secrets = WebhookSecrets.parse(secret, env.string("ALERTING_WEBHOOK_SECRETS", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ALERTING_WEBHOOK_SECRET / ALERTING_WEBHOOK_SECRETS: " + e.getMessage());
         }

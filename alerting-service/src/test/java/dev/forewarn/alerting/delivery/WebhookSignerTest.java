@@ -3,6 +3,9 @@ package dev.forewarn.alerting.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.service.Env;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WebhookSignerTest {
@@ -27,6 +30,30 @@ class WebhookSignerTest {
         assertThat(secrets.keyFor("https://hooks.example.com/team-a")).isEqualTo(WebhookSecrets.key(a));
         assertThat(secrets.keyFor("https://other.example.com/")).isEqualTo(WebhookSecrets.key(fallback));
         assertThat(secrets.toString()).doesNotContain(a.substring(6, 20));
+    }
+
+    @Test
+    void shouldMatchEndpointSecretsByOriginAndWholePathSegmentsNotByStringPrefix() {
+        String a = WebhookSecrets.generate();
+        String fallback = WebhookSecrets.generate();
+        WebhookSecrets secrets = WebhookSecrets.parse(fallback, "https://a.example.com/hooks|" + a);
+
+        assertThat(secrets.keyFor("https://a.example.com/hooks")).isEqualTo(WebhookSecrets.key(a));
+        assertThat(secrets.keyFor("https://A.Example.com:443/hooks/team?x=1")).isEqualTo(WebhookSecrets.key(a));
+        assertThat(secrets.keyFor("https://a.example.com.evil.tld/hooks")).isEqualTo(WebhookSecrets.key(fallback));
+        assertThat(secrets.keyFor("https://a.example.com/hooks2")).isEqualTo(WebhookSecrets.key(fallback));
+        assertThat(secrets.keyFor("http://a.example.com/hooks")).isEqualTo(WebhookSecrets.key(fallback));
+        assertThat(secrets.keyFor("https://a.example.com:8443/hooks")).isEqualTo(WebhookSecrets.key(fallback));
+        assertThat(secrets.keyFor("https://user@a.example.com@evil.tld/hooks")).isEqualTo(WebhookSecrets.key(fallback));
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutASigningSecret() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ALERTING_AUTH_DISABLED", "true"));
+        assertThatThrownBy(() -> AlertingConfig.fromEnv(new Env(env)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set ALERTING_WEBHOOK_SECRET");
+        env.put("ALERTING_WEBHOOK_SECRET", WebhookSecrets.generate());
+        assertThat(AlertingConfig.fromEnv(new Env(env)).secrets()).isNotNull();
     }
 
     @Test
