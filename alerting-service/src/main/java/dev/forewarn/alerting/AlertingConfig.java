@@ -3,6 +3,7 @@ package dev.forewarn.alerting;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.auth.ApiKeys;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param processingGuarantee {@code ALERTING_PROCESSING_GUARANTEE}, default {@code exactly_once_v2}
  * @param lifecycle           {@code ALERTING_REPEAT_INTERVAL} (4h), {@code ALERTING_ACK_TIMEOUT} (30m), {@code ALERTING_FLAP_WINDOW} (5m),
  *                            {@code ALERTING_RESOLVED_RETENTION} (7d)
+ * @param grouping            {@code ALERTING_GROUP_INTERVAL} (5m), {@code ALERTING_INHIBIT_ACROSS_OWNERS} (false): see {@link Grouping}
  * @param tickInterval        {@code ALERTING_TICK_INTERVAL}, default 1s: how often time-driven work (repeat, ack timeout, silence expiry) runs
  * @param route               the default route (the quality team) for entities without an owner: {@code ALERTING_DEFAULT_OWNER},
  *                            {@code ALERTING_DEFAULT_WEBHOOK_URL}, {@code ALERTING_DEFAULT_SLACK_URL}, {@code ALERTING_DEFAULT_EMAIL}
@@ -35,7 +37,8 @@ import java.util.Map;
  * @param kafkaProperties     {@code KAFKA_*} pass-through
  */
 public record AlertingConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
-                             AlertLifecycle.Config lifecycle, Duration tickInterval, DefaultRoute route, Delivery delivery,
+                             AlertLifecycle.Config lifecycle, Grouping.Config grouping, Duration tickInterval, DefaultRoute route,
+                             Delivery delivery,
                              DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
                              Map<String, Object> kafkaProperties) {
 
@@ -93,18 +96,23 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
     public static AlertingConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties,
                                     DefaultRoute route, DestinationGuard guard, WebhookSecrets secrets) {
         return new AlertingConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
-                Duration.ofMillis(200), route, Delivery.defaults(), guard, secrets, ApiKeys.disabled("local"),
+                Grouping.Config.defaults(), Duration.ofMillis(200), route, Delivery.defaults(), guard, secrets, ApiKeys.disabled("local"),
                 "http://localhost:8083", kafkaProperties);
     }
 
     public AlertingConfig with(AlertLifecycle.Config lifecycle, Delivery delivery) {
-        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, tickInterval, route,
-                delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
+        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
+    }
+
+    public AlertingConfig withGrouping(Grouping.Config grouping) {
+        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
     }
 
     public AlertingConfig withApiKeys(ApiKeys keys) {
-        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, tickInterval, route,
-                delivery, guard, secrets, keys, publicUrl, kafkaProperties);
+        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+                route, delivery, guard, secrets, keys, publicUrl, kafkaProperties);
     }
 
     public static AlertingConfig fromEnv(Env env) {
@@ -176,6 +184,8 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                 Path.of(env.string("ALERTING_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "forewarn-alerting").toString())),
                 env.string("ALERTING_PROCESSING_GUARANTEE", "exactly_once_v2"),
                 lifecycle,
+                new Grouping.Config(env.duration("ALERTING_GROUP_INTERVAL", Grouping.Config.defaults().groupInterval()),
+                        env.flag("ALERTING_INHIBIT_ACROSS_OWNERS", false)),
                 env.duration("ALERTING_TICK_INTERVAL", Duration.ofSeconds(1)),
                 route, delivery, guard, secrets, keys,
                 env.string("ALERTING_PUBLIC_URL", "http://localhost:8083"),

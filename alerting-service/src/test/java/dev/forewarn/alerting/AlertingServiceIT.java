@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.events.Contribution;
 import dev.forewarn.events.DeliveryOutcome;
@@ -95,7 +96,8 @@ public class AlertingServiceIT {
                                 Duration.ofDays(7), 50),
                         AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(100), Duration.ofMillis(400))
                                 .withSmtp("127.0.0.1", smtp.getSmtp().getPort()))
-                .withApiKeys(ApiKeys.parse("operator:" + TOKEN));
+                .withApiKeys(ApiKeys.parse("operator:" + TOKEN))
+                .withGrouping(new Grouping.Config(Duration.ofSeconds(1), false));
         service = AlertingService.start(config);
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -395,7 +397,39 @@ public class AlertingServiceIT {
     }
 
     @Test
-    void shouldGroupACustomerAlertUnderTheCriticalProductItIsAbout() throws Exception {
+    void shouldGroupCustomersOfTheProductsOwnerUnderItAndReportEachNewOneInAGroupUpdate() throws Exception {
+        String product = unique("P");
+        Contribution aboutProduct = criticalProduct(product);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + product).stream()
+                .anyMatch(r -> r.body().path("type").asText().equals("alert.firing")));
+        List<String> customers = List.of(unique("C"), unique("C"));
+        for (String customer : customers) {
+            // Key accounts of the product's quality owner: one person, so their alerts are grouped under the product's.
+            owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("pq-" + product).setEmail(null)
+                    .setWebhookUrl(receiver.url("/hook/" + customer)));
+            transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING, aboutProduct);
+
+            // Within the group interval (1 s here), not at the product's next repeat: an update naming the new customer only.
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + product).stream()
+                    .anyMatch(r -> r.body().path("newlyGroupedAlerts").toString().contains("CUSTOMER:" + customer)));
+            assertThat(audit("CUSTOMER:" + customer)).extracting(NotificationRecord::getOutcome).contains(DeliveryOutcome.INHIBITED);
+        }
+        List<JsonNode> updates = receiver.at("/hook/" + product).stream().map(WebhookReceiver.Received::body)
+                .filter(b -> b.path("type").asText().equals("alert.group_updated")).toList();
+        assertThat(updates).hasSize(2);
+        assertThat(updates.get(0).path("newlyGroupedAlerts")).extracting(JsonNode::asText).containsExactly("CUSTOMER:" + customers.get(0));
+        assertThat(updates.get(1).path("newlyGroupedAlerts")).extracting(JsonNode::asText).containsExactly("CUSTOMER:" + customers.get(1));
+        assertThat(updates.get(1).path("groupedAlerts")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("CUSTOMER:" + customers.get(0), "CUSTOMER:" + customers.get(1));
+        assertThat(updates.get(1).path("title").asText()).contains("1 more customer affected");
+        assertThat(updates).allMatch(b -> b.path("alert").path("kind").asText().equals("REPEAT"));
+        for (String customer : customers) {
+            assertThat(receiver.at("/hook/" + customer)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldNotifyACustomersOwnOwnerAndNameTheProductAlertOfAnotherOwner() throws Exception {
         String product = unique("P");
         String customer = unique("C");
         owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
@@ -404,11 +438,15 @@ public class AlertingServiceIT {
 
         transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING, aboutProduct);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> audit("CUSTOMER:" + customer).stream()
-                .anyMatch(r -> r.getOutcome() == DeliveryOutcome.INHIBITED));
-        assertThat(receiver.at("/hook/" + customer)).isEmpty();
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/" + product).stream()
-                .anyMatch(r -> r.body().path("groupedAlerts").toString().contains("CUSTOMER:" + customer)));
+        // The account manager hears about their customer (inhibition never silences a different owner) and learns why.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.at("/hook/" + customer).isEmpty());
+        JsonNode body = receiver.at("/hook/" + customer).get(0).body();
+        assertThat(body.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(body.path("owner").path("id").asText()).isEqualTo("am-" + customer);
+        assertThat(body.path("affectedBy").path("alertId").asText()).isEqualTo("PRODUCT:" + product);
+        assertThat(body.path("affectedBy").path("ownerId").asText()).isEqualTo("pq-" + product);
+        assertThat(body.path("affectedBy").path("link").asText()).endsWith("/v1/alerts/PRODUCT:" + product);
+        assertThat(audit("CUSTOMER:" + customer)).extracting(NotificationRecord::getOutcome).doesNotContain(DeliveryOutcome.INHIBITED);
     }
 
     @Test
@@ -418,7 +456,8 @@ public class AlertingServiceIT {
         // other's no longer does (not inhibited while it calms down).
         Map<String, Contribution[]> resolvedWith = Map.of(unique("C"), new Contribution[]{aboutProduct}, unique("C"), new Contribution[0]);
         for (String customer : resolvedWith.keySet()) {
-            owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+            // Owned by the product's owner, so grouped (inhibited) under its alert.
+            owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("pq-" + aboutProduct.getProductId()).setEmail(null)
                     .setWebhookUrl(receiver.url("/hook/" + customer)));
             transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING, aboutProduct);
             await().atMost(Duration.ofSeconds(30)).until(() -> audit("CUSTOMER:" + customer).stream()

@@ -20,7 +20,7 @@ public final class Messages {
     /** The webhook body: the alert, its entity, level, score, projection, top reasons and links. */
     public static String webhookJson(AlertNotification n, String publicUrl) {
         ObjectNode root = JSON.createObjectNode()
-                .put("type", "alert." + n.getKind().name().toLowerCase(Locale.ROOT))
+                .put("type", n.getGroupUpdate() ? "alert.group_updated" : "alert." + n.getKind().name().toLowerCase(Locale.ROOT))
                 .put("notificationId", n.getNotificationId())
                 .put("sequence", n.getSequence())
                 .put("title", subject(n))
@@ -47,6 +47,13 @@ public final class Messages {
         }
         ArrayNode grouped = root.putArray("groupedAlerts");
         n.getGroupedAlerts().forEach(grouped::add);
+        root.put("groupUpdate", n.getGroupUpdate());
+        ArrayNode added = root.putArray("newlyGroupedAlerts");
+        n.getNewlyGroupedAlerts().forEach(added::add);
+        if (n.getAffectedBy() != null) {
+            root.putObject("affectedBy").put("alertId", n.getAffectedBy()).put("ownerId", n.getAffectedByOwnerId())
+                    .put("link", publicUrl + "/v1/alerts/" + n.getAffectedBy());
+        }
         ObjectNode links = root.putObject("links").put("alert", publicUrl + "/v1/alerts/" + n.getAlertId());
         if (n.getKind() != NotificationKind.RESOLVED) {
             links.put("acknowledge", publicUrl + "/v1/alerts/" + n.getAlertId() + "/ack");
@@ -60,6 +67,13 @@ public final class Messages {
         ArrayNode blocks = root.putArray("blocks");
         blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", subject(n));
         blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", summary(n, true));
+        if (!n.getNewlyGroupedAlerts().isEmpty()) {
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
+                    .put("text", "*Newly affected customers*: " + String.join(", ", n.getNewlyGroupedAlerts()));
+        }
+        if (n.getAffectedBy() != null) {
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", affectedBy(n, publicUrl));
+        }
         if (!n.getTopContributors().isEmpty()) {
             StringBuilder reasons = new StringBuilder("*Top reasons*\n");
             n.getTopContributors().forEach(c -> reasons.append("• ").append(reason(c)).append('\n'));
@@ -74,6 +88,11 @@ public final class Messages {
     public static String subject(AlertNotification n) {
         String level = n.getLevel().name();
         String prediction = predicted(n) ? " — CRITICAL predicted at " + n.getProjectedCriticalAt() : "";
+        if (n.getGroupUpdate()) {
+            return "[Forewarn] " + n.getEntityType().name().toLowerCase(Locale.ROOT) + " " + n.getEntityId() + ": " + level
+                    + " — " + n.getNewlyGroupedAlerts().size() + " more customer" + (n.getNewlyGroupedAlerts().size() == 1 ? "" : "s")
+                    + " affected";
+        }
         String what = switch (n.getKind()) {
             case FIRING -> level + prediction;
             case REPEAT -> "still " + level + prediction;
@@ -95,8 +114,14 @@ public final class Messages {
             text.append("Top reasons:\n");
             n.getTopContributors().forEach(c -> text.append("  - ").append(reason(c)).append('\n'));
         }
+        if (!n.getNewlyGroupedAlerts().isEmpty()) {
+            text.append("\nNewly affected customers: ").append(String.join(", ", n.getNewlyGroupedAlerts())).append('\n');
+        }
         if (!n.getGroupedAlerts().isEmpty()) {
             text.append("\nCustomers affected through this product: ").append(String.join(", ", n.getGroupedAlerts())).append('\n');
+        }
+        if (n.getAffectedBy() != null) {
+            text.append('\n').append(affectedBy(n, publicUrl)).append('\n');
         }
         text.append("\nAlert: ").append(publicUrl).append("/v1/alerts/").append(n.getAlertId()).append('\n');
         text.append("Notification id: ").append(n.getNotificationId()).append('\n');
@@ -111,8 +136,14 @@ public final class Messages {
             n.getTopContributors().forEach(c -> html.append("<li>").append(escape(reason(c))).append("</li>"));
             html.append("</ul>");
         }
+        if (!n.getNewlyGroupedAlerts().isEmpty()) {
+            html.append("<p>Newly affected customers: ").append(escape(String.join(", ", n.getNewlyGroupedAlerts()))).append("</p>");
+        }
         if (!n.getGroupedAlerts().isEmpty()) {
             html.append("<p>Customers affected through this product: ").append(escape(String.join(", ", n.getGroupedAlerts()))).append("</p>");
+        }
+        if (n.getAffectedBy() != null) {
+            html.append("<p>").append(escape(affectedBy(n, publicUrl))).append("</p>");
         }
         String link = publicUrl + "/v1/alerts/" + n.getAlertId();
         html.append("<p><a href=\"").append(escape(link)).append("\">Open the alert</a></p></body></html>");
@@ -132,6 +163,13 @@ public final class Messages {
             s.append(" Owner: ").append(n.getOwnerName() != null ? n.getOwnerName() : n.getOwnerId()).append('.');
         }
         return s.toString();
+    }
+
+    /** For a customer's owner: the product alert (of another owner) the customer's risk comes from. */
+    private static String affectedBy(AlertNotification n, String publicUrl) {
+        return "Most of this risk comes from " + n.getAffectedBy().replace("PRODUCT:", "product ") + ", which is CRITICAL"
+                + (n.getAffectedByOwnerId() == null ? "" : " (its owner " + n.getAffectedByOwnerId() + " is on it)")
+                + ": " + publicUrl + "/v1/alerts/" + n.getAffectedBy();
     }
 
     private static String reason(Contribution c) {

@@ -2,6 +2,7 @@ package dev.forewarn.alerting.topology;
 
 import dev.forewarn.alerting.AlertingMetrics;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.alerting.route.Route;
 import dev.forewarn.events.Alert;
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
 final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
+    /** Customer alerts listed under one product alert's notification. */
+    private static final int MAX_GROUPED = 100;
 
-    record Settings(AlertLifecycle lifecycle, DefaultRoute route, Duration tickInterval, AlertingMetrics metrics) {
+    record Settings(AlertLifecycle lifecycle, Grouping grouping, DefaultRoute route, Duration tickInterval, AlertingMetrics metrics) {
     }
 
     private final Settings settings;
@@ -75,6 +78,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         context.schedule(settings.tickInterval(), PunctuationType.WALL_CLOCK_TIME, now -> tick(live, now));
         // Resolved alerts only wait to be forgotten (days): the whole store is scanned hourly, not every tick.
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, now -> tick(alerts, now));
+        context.schedule(settings.grouping().config().groupInterval(), PunctuationType.WALL_CLOCK_TIME, this::groupUpdates);
     }
 
     @Override
@@ -197,7 +201,10 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private record Held(String silenceId, String inhibitingAlert) {
     }
 
-    /** The first silence matching the alert (its owner, not whoever a notification goes to), else an inhibiting product alert. */
+    /**
+     * The first silence matching the alert (its owner, not whoever a notification goes to), else the
+     * product alert it is grouped under (same owner, see {@link Grouping}).
+     */
     private Optional<Held> held(Alert alert, Instant now) {
         String ownerId = ownerOf(alert);
         try (KeyValueIterator<String, Silence> all = silences.all()) {
@@ -208,7 +215,60 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 }
             }
         }
-        return inhibitingProduct(alert).map(product -> new Held(null, product));
+        return Grouping.relatedProduct(alert, view::get).filter(product -> settings.grouping().groups(product, ownerId))
+                .map(product -> new Held(null, product.getAlertId()));
+    }
+
+    /**
+     * Every group interval: each CRITICAL product alert of this task whose group grew since its owner
+     * was last told sends a group update (a REPEAT with {@code groupUpdate}) naming the new customers.
+     * One scan of the customer alerts serves all of the task's product alerts.
+     */
+    private void groupUpdates(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        List<Alert> products = new ArrayList<>();
+        try (KeyValueIterator<String, Boolean> ids = live.prefixScan("PRODUCT:", new org.apache.kafka.common.serialization.StringSerializer())) {
+            ids.forEachRemaining(entry -> {
+                Alert product = alerts.get(entry.key);
+                if (product != null && Grouping.reportsItsGroup(product)) {
+                    products.add(product);
+                }
+            });
+        }
+        if (products.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> groups = groupsByProductAlert();
+        for (Alert current : products) {
+            List<String> groupedNow = groups.getOrDefault(current.getAlertId(), List.of());
+            List<String> added = Grouping.newlyGrouped(current, groupedNow);
+            if (added.isEmpty() || held(current, now).isPresent()) {
+                continue;
+            }
+            Alert alert = Alert.newBuilder(current).setUpdatedAt(now).setHistory(new ArrayList<>(current.getHistory())).build();
+            lifecycle.record(alert, now, "group-updated", added.size() + " more customer alert(s) grouped under it: "
+                    + String.join(", ", added));
+            settings.metrics().decided(NotificationKind.REPEAT);
+            emit(alert, NotificationKind.REPEAT, Route.of(owner(alert), NotificationKind.REPEAT, settings.route()), now, added);
+            apply(alert.getAlertId(), new AlertLifecycle.Outcome(alert, true, List.of()), now);
+        }
+    }
+
+    /** The customer alerts grouped under each product alert, from the alerts view. */
+    private Map<String, List<String>> groupsByProductAlert() {
+        Map<String, List<String>> groups = new HashMap<>();
+        try (KeyValueIterator<String, Alert> all = view.prefixScan("CUSTOMER:", new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (all.hasNext()) {
+                Alert customer = all.next().value;
+                if (customer.getInhibitedBy() != null && customer.getState() != AlertState.RESOLVED) {
+                    List<String> group = groups.computeIfAbsent(customer.getInhibitedBy(), id -> new ArrayList<>());
+                    if (group.size() < MAX_GROUPED) {
+                        group.add(customer.getAlertId());
+                    }
+                }
+            }
+        }
+        return groups;
     }
 
     static boolean matches(Silence silence, Alert alert, String ownerId, Instant now) {
@@ -218,38 +278,12 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 && (silence.getOwnerId() == null || silence.getOwnerId().equals(ownerId));
     }
 
-    /**
-     * Inhibition, as Alertmanager's {@code equal}: a customer alert whose top reasons are mostly one
-     * product (at least half of the positive weight) is grouped under that product's alert while
-     * the product alert is CRITICAL and not resolved.
-     */
-    private Optional<String> inhibitingProduct(Alert alert) {
-        if (alert.getEntityType() != EntityType.CUSTOMER || alert.getState() == AlertState.RESOLVED) {
-            return Optional.empty();
-        }
-        Map<String, Double> byProduct = new HashMap<>();
-        double total = 0;
-        for (Contribution c : alert.getTopContributors()) {
-            if (c.getWeightNow() > 0) {
-                total += c.getWeightNow();
-                if (c.getProductId() != null) {
-                    byProduct.merge(c.getProductId(), c.getWeightNow(), Double::sum);
-                }
-            }
-        }
-        double all = total;
-        return byProduct.entrySet().stream()
-                .filter(e -> e.getValue() >= 0.5 * all)
-                .map(e -> "PRODUCT:" + e.getKey())
-                .filter(id -> {
-                    Alert product = view.get(id);
-                    return product != null && product.getLevel() == RiskLevel.CRITICAL
-                            && (product.getState() == AlertState.FIRING || product.getState() == AlertState.ACKNOWLEDGED);
-                })
-                .findFirst();
+    private void emit(Alert alert, NotificationKind kind, Route route, Instant now) {
+        emit(alert, kind, route, now, List.of());
     }
 
-    private void emit(Alert alert, NotificationKind kind, Route route, Instant now) {
+    /** Sends {@code kind}; {@code newlyGrouped} non-empty makes it a product alert's group update. */
+    private void emit(Alert alert, NotificationKind kind, Route route, Instant now, List<String> newlyGrouped) {
         if (route.destinations().isEmpty()) {
             lifecycle.record(alert, now, "unrouted", kind + ": neither the owner nor the default route has a destination");
             audit(alert, kind, route, DeliveryOutcome.FAILED, "no destination: the entity has no owner with a channel and the default route is empty", now);
@@ -257,6 +291,13 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         }
         int sequence = alert.getNotificationSeq() + 1;
         alert.setNotificationSeq(sequence);
+        List<String> grouped = grouped(alert);
+        if (alert.getEntityType() == EntityType.PRODUCT) {
+            alert.setNotifiedGroup(new ArrayList<>(grouped));
+        }
+        // A customer alert about a CRITICAL product alert of another owner is not grouped under it: say where its risk comes from.
+        Optional<Alert> affectedBy = Grouping.relatedProduct(alert, view::get)
+                .filter(product -> !settings.grouping().groups(product, ownerOf(alert)));
         AlertNotification notification = AlertNotification.newBuilder()
                 .setNotificationId(NotificationIds.of(alert.getAlertId(), alert.getFiredAt(), sequence))
                 .setAlertId(alert.getAlertId())
@@ -271,14 +312,19 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 .setOwnerId(route.ownerId())
                 .setOwnerName(route.ownerName())
                 .setDestinations(route.destinations())
-                .setGroupedAlerts(grouped(alert))
+                .setGroupedAlerts(grouped)
+                .setGroupUpdate(!newlyGrouped.isEmpty())
+                .setNewlyGroupedAlerts(new ArrayList<>(newlyGrouped))
+                .setAffectedBy(affectedBy.map(Alert::getAlertId).orElse(null))
+                .setAffectedByOwnerId(affectedBy.map(Alert::getOwnerId).orElse(null))
                 .setSequence(sequence)
                 .setTransitionId(alert.getLastTransitionId())
                 .setSignalOccurredAt(alert.getSignalOccurredAt())
                 .setFiredAt(alert.getFiredAt())
                 .setCreatedAt(now)
                 .build();
-        lifecycle.record(alert, now, "notified", kind + " " + notification.getNotificationId() + " to " + route.ownerId());
+        lifecycle.record(alert, now, "notified", (newlyGrouped.isEmpty() ? kind : "group update") + " "
+                + notification.getNotificationId() + " to " + route.ownerId());
         context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) notification, now.toEpochMilli()), AlertingTopology.SINK_OUTBOX);
     }
 
@@ -289,7 +335,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         }
         List<String> grouped = new ArrayList<>();
         try (KeyValueIterator<String, Alert> all = view.prefixScan("CUSTOMER:", new org.apache.kafka.common.serialization.StringSerializer())) {
-            while (all.hasNext() && grouped.size() < 100) {
+            while (all.hasNext() && grouped.size() < MAX_GROUPED) {
                 Alert customer = all.next().value;
                 if (alert.getAlertId().equals(customer.getInhibitedBy()) && customer.getState() != AlertState.RESOLVED) {
                     grouped.add(customer.getAlertId());

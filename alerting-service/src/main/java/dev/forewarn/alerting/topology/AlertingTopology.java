@@ -3,6 +3,7 @@ package dev.forewarn.alerting.topology;
 import dev.forewarn.alerting.AlertingConfig;
 import dev.forewarn.alerting.AlertingMetrics;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
+import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertCommand;
 import dev.forewarn.events.AlertNotification;
@@ -72,7 +73,7 @@ public final class AlertingTopology {
         // The entities' latest scores, so every notification states the current score and reasons (same key and partitions).
         topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.SCORES, keys,
                 anyRecord(serde(RiskScore.class, registry, serdeConfig).deserializer()), AlertingConfig.SCORES);
-        AlertProcessor.Settings settings = new AlertProcessor.Settings(new AlertLifecycle(config.lifecycle()), config.route(),
+        AlertProcessor.Settings settings = new AlertProcessor.Settings(new AlertLifecycle(config.lifecycle()), new Grouping(config.grouping()), config.route(),
                 config.tickInterval(), metrics);
         topology.addProcessor(PROCESSOR, () -> new AlertProcessor(settings),
                 "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.SCORES, "source-" + AlertingConfig.COMMANDS);
