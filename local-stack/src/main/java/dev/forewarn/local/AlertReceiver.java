@@ -32,10 +32,15 @@ public final class AlertReceiver implements AutoCloseable {
     /** One delivered notification, as the webhook body told it. */
     public record Received(Instant receivedAt, String owner, String notificationId, String kind, String entityType,
                            String entityId, String level, boolean predicted, double score, Optional<Instant> signalOccurredAt,
-                           Optional<Instant> projectedCriticalAt) {
+                           Optional<Instant> projectedCriticalAt, List<String> grouped) {
 
         public String entityKey() {
             return entityType + ":" + entityId;
+        }
+
+        /** Whether the notification names {@code entityKey}: its own entity, or a customer grouped under its product alert. */
+        public boolean names(String entityKey) {
+            return entityKey().equals(entityKey) || grouped.contains(entityKey);
         }
     }
 
@@ -144,7 +149,15 @@ public final class AlertReceiver implements AutoCloseable {
         return new Received(at, owner, root.path("notificationId").asText(), alert.path("kind").asText(),
                 alert.path("entityType").asText(), alert.path("entityId").asText(), alert.path("level").asText(),
                 alert.path("predicted").asBoolean(), alert.path("score").asDouble(),
-                instant(alert.path("signalOccurredAt")), instant(alert.path("projectedCriticalAt")));
+                instant(alert.path("signalOccurredAt")), instant(alert.path("projectedCriticalAt")), grouped(root));
+    }
+
+    /** The customer alerts a product alert's notification names: grouped under it, and newly so in a group update. */
+    private static List<String> grouped(JsonNode root) {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        root.path("groupedAlerts").forEach(id -> ids.add(id.asText()));
+        root.path("newlyGroupedAlerts").forEach(id -> ids.add(id.asText()));
+        return List.copyOf(ids);
     }
 
     private static Optional<Instant> instant(JsonNode node) {

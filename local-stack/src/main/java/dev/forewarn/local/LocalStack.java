@@ -212,6 +212,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("INGEST_SOURCE", "local");
         env.put("ALERTING_AUTH_DISABLED", "true");
         env.put("ALERTING_RATE_PER_DESTINATION", "1000");
+        // The simulator replays days of history in seconds (1 s is about half a day): group updates and the other
+        // time-driven work must keep up with it (production: 5 min and 1 s).
+        env.put("ALERTING_GROUP_INTERVAL", "1s");
+        env.put("ALERTING_TICK_INTERVAL", "250ms");
         environment.forEach((name, value) -> {
             if (name.startsWith("INGEST_") || name.startsWith("SCORING_") || name.startsWith("ALERTING_")) {
                 env.put(name, value);

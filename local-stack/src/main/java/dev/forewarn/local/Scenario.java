@@ -22,8 +22,11 @@ import java.util.Set;
  * reasons, and low-severity complaints resolved within their SLA — which keeps calm entities calm.
  * Stories: a share of customers deteriorates (negative feedback, a complaint left past its SLA)
  * and finally escalates with a severity-5 cancellation complaint; a share of products has a defect
- * wave (defective returns from more and more customers) that ends in a severity-5 complaint. The
- * pipeline should alert the owners of both before those escalations.
+ * wave (defective returns from more and more customers) that ends in a severity-5 complaint, and in
+ * each wave two customers are hit twice and one of them cancels. In every other wave those two
+ * customers are key accounts of the product's own quality owner (their alerts are grouped under the
+ * product's), in the others they keep their account manager (who must hear of them directly). The
+ * pipeline should tell each escalating entity's own owner before its escalation.
  */
 public final class Scenario {
 
@@ -118,9 +121,9 @@ public final class Scenario {
         }
         List<String> shuffledProducts = new ArrayList<>(products);
         Collections.shuffle(shuffledProducts, random);
-        int waves = Math.max(1, (int) Math.round(s.products() * s.waveShare()));
-        for (String product : shuffledProducts.subList(0, waves)) {
-            defectWave(product, storyStart(start, s.span()), calmCustomers);
+        int waves = Math.max(2, (int) Math.round(s.products() * s.waveShare()));
+        for (int w = 0; w < waves; w++) {
+            defectWave(shuffledProducts.get(w), storyStart(start, s.span()), calmCustomers, w % 2 == 1);
         }
         List<String> calmProducts = shuffledProducts.subList(waves, shuffledProducts.size());
         for (String customer : customers) {
@@ -182,19 +185,41 @@ public final class Scenario {
         escalations.add(new Escalation(entity, escalation, eventId, "deteriorating customer cancels"));
     }
 
-    /** Defective returns from one, two, three … customers a day, then a severity-5 complaint about the product. */
-    private void defectWave(String product, Instant start, List<String> calmCustomers) {
+    /**
+     * Defective returns from one, two, three … customers a day, then a severity-5 complaint about the
+     * product. Two of the second day's customers return it again the next day (MUST_BE: they depend
+     * on it), which puts them at WARNING mostly because of the product; one of them cancels on the
+     * sixth day, after the product's own escalation. With {@code keyAccounts} the product's quality owner owns
+     * those two customers.
+     */
+    private void defectWave(String product, Instant start, List<String> calmCustomers, boolean keyAccounts) {
         String entity = "PRODUCT:" + product;
         involved.add(entity);
         int[] perDay = {1, 2, 3, 3, 4};
+        List<String> hardHit = new ArrayList<>();
         for (int day = 0; day < perDay.length; day++) {
             for (int i = 0; i < perDay[day]; i++) {
                 String customer = calmCustomers.remove(random.nextInt(calmCustomers.size()));
                 involved.add("CUSTOMER:" + customer);
                 productReturn(customer, start.plus(Duration.ofDays(day)).plusMillis((long) (random.nextDouble() * 20 * 3_600_000L)),
                         product, "DEFECTIVE", "PERFORMANCE");
+                if (day == 1) {
+                    hardHit.add(customer);
+                }
             }
         }
+        for (String customer : hardHit) {
+            productReturn(customer, start.plus(Duration.ofDays(2)).plusMillis((long) (random.nextDouble() * 20 * 3_600_000L)),
+                    product, "DEFECTIVE", "MUST_BE");
+            if (keyAccounts) {
+                owners.put("CUSTOMER:" + customer, owners.get(entity));
+            }
+        }
+        Instant cancels = start.plus(Duration.ofDays(6));
+        String cancellation = complaint(hardHit.get(0), cancels, product, id("cmp"), "OPENED", 5, cancels.plus(Duration.ofHours(4)),
+                "cancellation", "cancels: the device failed twice");
+        escalations.add(new Escalation("CUSTOMER:" + hardHit.get(0), cancels, cancellation, keyAccounts
+                ? "key account of the product's owner cancels" : "customer of a defect wave cancels"));
         String customer = calmCustomers.remove(random.nextInt(calmCustomers.size()));
         involved.add("CUSTOMER:" + customer);
         Instant escalation = start.plus(Duration.ofDays(5)).plus(Duration.ofHours(12));

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * at {@code webhookBase/hooks/<ownerId>}), then the signals in time order, the span of history
  * compressed into {@code duration} of wall time, in batches every 100 ms. Prints progress, and at
  * the end a {@link Report}: events sent, alerts received and, for each escalation, how long
- * before it the owner was first alerted.
+ * before it (in history) its own owner first received a notification naming it.
  */
 public final class Simulator {
 
@@ -33,17 +33,17 @@ public final class Simulator {
     private final String webhookBase;
     private final PrintStream out;
 
-    /** What happened to one escalation: when it was accepted and the first alert of its entity, if any came. */
-    public record Outcome(Scenario.Escalation escalation, Instant postedAt, Optional<AlertReceiver.Received> firstAlert) {
+    /**
+     * What happened to one escalation: when it was accepted, and the first notification naming its
+     * entity (its own alert, or a product alert's listing it as grouped) that reached the entity's
+     * own owner, if any came; {@code heardAhead} is how much history before the escalation that was.
+     */
+    public record Outcome(Scenario.Escalation escalation, Instant postedAt, Optional<AlertReceiver.Received> firstAlert,
+                          Optional<Duration> heardAhead) {
 
         /** The alert reached the owner before the escalation event was even sent. */
         public boolean alertedBefore() {
             return firstAlert.isPresent() && firstAlert.get().receivedAt().isBefore(postedAt);
-        }
-
-        /** Simulated time between the signal that raised the alert and the escalation. */
-        public Optional<Duration> leadTime() {
-            return firstAlert.flatMap(AlertReceiver.Received::signalOccurredAt).map(s -> Duration.between(s, escalation.at()));
         }
     }
 
@@ -61,6 +61,7 @@ public final class Simulator {
 
     /** Publishes the owners, plays the signals over {@code duration}, waits {@code settle} for the last alerts, reports. */
     public Report run(Scenario scenario, Duration duration, Duration settle) throws InterruptedException {
+        Instant replayStart = Instant.now();
         publishOwners(scenario);
         List<Scenario.Event> events = scenario.events();
         Duration span = Duration.between(scenario.start(), scenario.end());
@@ -112,7 +113,7 @@ public final class Simulator {
         }
         out.printf("simulator: all %,d signals sent (%d rejected); waiting %s for the last alerts%n", sent.get(), rejected.get(), settle);
         Thread.sleep(settle.toMillis());
-        return report(scenario, sent.get(), rejected.get(), postedAt);
+        return report(scenario, sent.get(), rejected.get(), postedAt, replayStart, compression);
     }
 
     private void publishOwners(Scenario scenario) {
@@ -134,7 +135,8 @@ public final class Simulator {
         out.printf("simulator: %,d owners published (webhooks at %s/hooks/<owner>)%n", scenario.owners().size(), webhookBase);
     }
 
-    private Report report(Scenario scenario, long sent, long rejected, Map<String, Instant> postedAt) {
+    private Report report(Scenario scenario, long sent, long rejected, Map<String, Instant> postedAt, Instant replayStart,
+                          double compression) {
         List<AlertReceiver.Received> alerts = receiver.map(AlertReceiver::received).orElse(List.of());
         Map<String, AlertReceiver.Received> first = new LinkedHashMap<>();
         Map<String, String> wrongOwner = new LinkedHashMap<>();
@@ -145,9 +147,15 @@ public final class Simulator {
                 wrongOwner.put(alert.entityKey(), alert.owner());
             }
         }
-        List<Outcome> outcomes = scenario.escalations().stream()
-                .map(e -> new Outcome(e, postedAt.getOrDefault(e.eventId(), Instant.MAX), Optional.ofNullable(first.get(e.entity()))))
-                .toList();
+        List<Outcome> outcomes = scenario.escalations().stream().map(e -> {
+            String owner = scenario.owners().get(e.entity());
+            Optional<AlertReceiver.Received> heard = alerts.stream()
+                    .filter(a -> a.names(e.entity()) && a.owner().equals(owner)).findFirst();
+            // The replay maps wall time to history linearly from its start: where in history the owner heard of it.
+            Optional<Duration> ahead = heard.map(a -> Duration.between(scenario.start().plusMillis(
+                    (long) (Duration.between(replayStart, a.receivedAt()).toMillis() * compression)), e.at()));
+            return new Outcome(e, postedAt.getOrDefault(e.eventId(), Instant.MAX), heard, ahead);
+        }).toList();
         List<String> calm = first.keySet().stream().filter(entity -> !scenario.involved().contains(entity)).toList();
         return new Report(sent, rejected, alerts, outcomes, calm, wrongOwner);
     }
@@ -171,11 +179,18 @@ public final class Simulator {
             } else if (!o.alertedBefore()) {
                 verdict = "alerted only after the escalation was sent";
             } else {
-                verdict = o.leadTime().map(d -> "first alert %.1f h of history before the escalation (%s %s)".formatted(
-                        d.toMinutes() / 60.0, o.firstAlert().get().kind(), o.firstAlert().get().level())).orElse("alerted before");
+                AlertReceiver.Received heard = o.firstAlert().get();
+                verdict = "%s heard %.1f h of history before the escalation (%s)".formatted(heard.owner(),
+                        o.heardAhead().orElseThrow().toMinutes() / 60.0,
+                        heard.entityKey().equals(o.escalation().entity()) ? heard.kind() + " " + heard.level()
+                                : "grouped under " + heard.entityKey());
             }
-            out.printf("  %-16s %-40s %s%n", o.escalation().entity(), o.escalation().story(), verdict);
+            out.printf("  %-16s %-44s %s%n", o.escalation().entity(), o.escalation().story(), verdict);
         }
+        long inTime = report.outcomes().stream().filter(o -> o.alertedBefore()
+                && o.heardAhead().filter(d -> d.compareTo(Duration.ofHours(48)) >= 0).isPresent()).count();
+        out.printf("escalations whose own owner heard of them at least 48 h of history ahead: %d of %d%n", inTime,
+                report.outcomes().size());
         out.printf("calm entities alerted: %d%s%n", report.calmAlerted().size(),
                 report.calmAlerted().isEmpty() ? "" : " " + report.calmAlerted().stream().limit(10).toList());
         if (!report.wrongOwner().isEmpty()) {

@@ -29,9 +29,14 @@ class ScenarioTest {
 
         assertThat(scenario.events()).isSortedAccordingTo((a, b) -> a.at().compareTo(b.at()));
         assertThat(scenario.events()).allSatisfy(e -> assertThat(e.at()).isBetween(END.minus(Duration.ofDays(30)), END));
-        // 1 % of 400 customers deteriorate, 5 % of 100 products have a defect wave.
-        assertThat(scenario.escalations()).filteredOn(e -> e.entity().startsWith("CUSTOMER:")).hasSize(4);
+        // 1 % of 400 customers deteriorate, 5 % of 100 products have a defect wave, and one customer of each wave cancels.
+        assertThat(scenario.escalations()).filteredOn(e -> e.entity().startsWith("CUSTOMER:")).hasSize(4 + 5);
         assertThat(scenario.escalations()).filteredOn(e -> e.entity().startsWith("PRODUCT:")).hasSize(5);
+        // Every other wave's hard-hit customers are key accounts of the product's owner.
+        List<Scenario.Escalation> waveCustomers = scenario.escalations().stream().filter(e -> e.story().contains("cancels")
+                && !e.story().startsWith("deteriorating")).toList();
+        assertThat(waveCustomers).filteredOn(e -> scenario.owners().get(e.entity()).startsWith("qo-")).hasSize(2);
+        assertThat(waveCustomers).filteredOn(e -> scenario.owners().get(e.entity()).startsWith("am-")).hasSize(3);
         for (Scenario.Escalation escalation : scenario.escalations()) {
             assertThat(scenario.events()).filteredOn(e -> e.eventId().equals(escalation.eventId()))
                     .singleElement().satisfies(e -> {

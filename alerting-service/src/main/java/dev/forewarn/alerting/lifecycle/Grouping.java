@@ -103,10 +103,14 @@ public final class Grouping {
         return added;
     }
 
-    /** Whether a product alert sends group updates now: CRITICAL, FIRING or ACKNOWLEDGED, nothing held back. */
-    public static boolean reportsItsGroup(Alert product) {
+    /**
+     * Whether a product alert may send a group update at {@code now}: CRITICAL, FIRING or
+     * ACKNOWLEDGED, nothing held back, and a group interval since its owner was last sent its group.
+     */
+    public boolean reportsItsGroup(Alert product, java.time.Instant now) {
         return product.getEntityType() == EntityType.PRODUCT && product.getLevel() == RiskLevel.CRITICAL
                 && (product.getState() == AlertState.FIRING || product.getState() == AlertState.ACKNOWLEDGED)
-                && product.getPendingKind() == null;
+                && product.getPendingKind() == null
+                && (product.getGroupNotifiedAt() == null || !now.isBefore(product.getGroupNotifiedAt().plus(config.groupInterval())));
     }
 }

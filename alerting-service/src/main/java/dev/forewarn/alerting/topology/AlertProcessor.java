@@ -78,7 +78,10 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         context.schedule(settings.tickInterval(), PunctuationType.WALL_CLOCK_TIME, now -> tick(live, now));
         // Resolved alerts only wait to be forgotten (days): the whole store is scanned hourly, not every tick.
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, now -> tick(alerts, now));
-        context.schedule(settings.grouping().config().groupInterval(), PunctuationType.WALL_CLOCK_TIME, this::groupUpdates);
+        // Checked every tick; each product alert sends at most one group update per group interval.
+        Duration groupCheck = settings.tickInterval().compareTo(settings.grouping().config().groupInterval()) < 0
+                ? settings.tickInterval() : settings.grouping().config().groupInterval();
+        context.schedule(groupCheck, PunctuationType.WALL_CLOCK_TIME, this::groupUpdates);
     }
 
     @Override
@@ -220,9 +223,10 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     }
 
     /**
-     * Every group interval: each CRITICAL product alert of this task whose group grew since its owner
-     * was last told sends a group update (a REPEAT with {@code groupUpdate}) naming the new customers.
-     * One scan of the customer alerts serves all of the task's product alerts.
+     * Each CRITICAL product alert of this task whose group grew since its owner was last told, and
+     * last sent its group at least a group interval ago, sends a group update (a REPEAT with
+     * {@code groupUpdate}) naming the new customers. One scan of the customer alerts serves all of
+     * the task's product alerts, and happens only when one of them may send.
      */
     private void groupUpdates(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
@@ -230,7 +234,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         try (KeyValueIterator<String, Boolean> ids = live.prefixScan("PRODUCT:", new org.apache.kafka.common.serialization.StringSerializer())) {
             ids.forEachRemaining(entry -> {
                 Alert product = alerts.get(entry.key);
-                if (product != null && Grouping.reportsItsGroup(product)) {
+                if (product != null && settings.grouping().reportsItsGroup(product, now)) {
                     products.add(product);
                 }
             });
@@ -294,6 +298,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         List<String> grouped = grouped(alert);
         if (alert.getEntityType() == EntityType.PRODUCT) {
             alert.setNotifiedGroup(new ArrayList<>(grouped));
+            alert.setGroupNotifiedAt(now);
         }
         // A customer alert about a CRITICAL product alert of another owner is not grouped under it: say where its risk comes from.
         Optional<Alert> affectedBy = Grouping.relatedProduct(alert, view::get)

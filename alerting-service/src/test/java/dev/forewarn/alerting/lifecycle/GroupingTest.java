@@ -78,14 +78,19 @@ class GroupingTest {
     }
 
     @Test
-    void shouldSendGroupUpdatesOnlyForCriticalProductAlertsThatHoldNothingBack() {
-        assertThat(Grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.FIRING, "qo"))).isTrue();
-        assertThat(Grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.ACKNOWLEDGED, "qo"))).isTrue();
-        assertThat(Grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.WARNING, AlertState.FIRING, "qo"))).isFalse();
-        assertThat(Grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.RESOLVING, "qo"))).isFalse();
-        assertThat(Grouping.reportsItsGroup(alert(EntityType.CUSTOMER, "C", RiskLevel.CRITICAL, AlertState.FIRING, "qo"))).isFalse();
+    void shouldSendGroupUpdatesOnlyForCriticalProductAlertsThatHoldNothingBackOncePerGroupInterval() {
+        assertThat(grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.FIRING, "qo"), NOW)).isTrue();
+        assertThat(grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.ACKNOWLEDGED, "qo"), NOW)).isTrue();
+        assertThat(grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.WARNING, AlertState.FIRING, "qo"), NOW)).isFalse();
+        assertThat(grouping.reportsItsGroup(alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.RESOLVING, "qo"), NOW)).isFalse();
+        assertThat(grouping.reportsItsGroup(alert(EntityType.CUSTOMER, "C", RiskLevel.CRITICAL, AlertState.FIRING, "qo"), NOW)).isFalse();
         Alert silenced = alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.FIRING, "qo");
         silenced.setPendingKind(NotificationKind.FIRING);
-        assertThat(Grouping.reportsItsGroup(silenced)).isFalse();
+        assertThat(grouping.reportsItsGroup(silenced, NOW)).isFalse();
+
+        Alert told = alert(EntityType.PRODUCT, "P", RiskLevel.CRITICAL, AlertState.FIRING, "qo");
+        told.setGroupNotifiedAt(NOW);
+        assertThat(grouping.reportsItsGroup(told, NOW.plus(Duration.ofMinutes(4)))).as("within the group interval").isFalse();
+        assertThat(grouping.reportsItsGroup(told, NOW.plus(Duration.ofMinutes(5)))).isTrue();
     }
 }
