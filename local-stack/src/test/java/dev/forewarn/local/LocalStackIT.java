@@ -71,6 +71,24 @@ class LocalStackIT {
                         .hasValueSatisfying(ahead -> assertThat(ahead).isGreaterThan(Duration.ofHours(24)));
             }
             assertThat(report.calmAlerted()).as("calm entities alerted").isEmpty();
+            // A replay at any speed: every entity at WARNING or above at its end was named to its own owner.
+            String scoring = stack.urls().get("scoring-streams");
+            List<String> warning = new java.util.ArrayList<>();
+            for (String type : List.of("CUSTOMER", "PRODUCT")) {
+                JsonNode top = IngestClient.JSON.readTree(HTTP.send(HttpRequest.newBuilder(
+                        URI.create(scoring + "/v1/risk/top?entityType=" + type + "&limit=1000")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                top.path("items").forEach(item -> {
+                    if (List.of("WARNING", "CRITICAL").contains(item.path("level").asText())) {
+                        warning.add(type + ":" + item.path("entityId").asText());
+                    }
+                });
+            }
+            assertThat(warning).as("entities at WARNING or above at the end").isNotEmpty();
+            for (String entity : warning) {
+                String owner = scenario.owners().get(entity);
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(stack.receiver().received())
+                        .as("a notification naming %s to its owner %s", entity, owner).anyMatch(a -> a.names(entity) && a.owner().equals(owner)));
+            }
             // Every channel is visible locally: each escalating entity's owner also got an e-mail, kept as an .eml file.
             for (Simulator.Outcome outcome : report.outcomes()) {
                 String mailbox = scenario.owners().get(outcome.escalation().entity()) + "@forewarn.local";
