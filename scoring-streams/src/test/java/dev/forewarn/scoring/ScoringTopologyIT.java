@@ -138,6 +138,20 @@ class ScoringTopologyIT {
     }
 
     @Test
+    void shouldDeduplicateOnTheSourceSystemAndTheEventIdTogether() {
+        CustomerReport fromCrm = negative("C-1", null, T0, 4);
+        CustomerReport fromShop = CustomerReport.newBuilder(fromCrm).setSource("shop").build(); // the shop reuses the CRM's id
+        send(reports, "C-1", fromCrm, T0);
+        send(reports, "C-1", fromShop, T0);
+        send(reports, "C-1", fromShop, T0); // redelivered by the shop
+
+        RiskScore customer = latestScores().get("CUSTOMER:C-1");
+
+        assertThat(customer.getCounts().getNegativeReports()).isEqualTo(2);
+        assertThat(customer.getPressure()).isEqualTo(8.0);
+    }
+
+    @Test
     void shouldWriteTransitionsAtOnceAndEachChangedScoreOncePerPass() {
         for (int i = 0; i < 5; i++) {
             send(complaints, "C-1", complaint("C-1", "K-" + i, ComplaintStatus.OPENED, T0, null), T0);

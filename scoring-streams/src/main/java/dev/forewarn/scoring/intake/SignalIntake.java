@@ -85,7 +85,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
             check(problems, r.getEventId(), r.getCustomerId());
             severity(problems, r.getSeverity());
             return problems.isEmpty() ? Signal.report(r.getEventId(), r.getCustomerId(), blankToNull(r.getProductId()),
-                    r.getOccurredAt().toEpochMilli(), r.getKanoCategory(), r.getFeedbackType(), r.getSeverity()) : null;
+                    r.getOccurredAt().toEpochMilli(), r.getKanoCategory(), r.getFeedbackType(), r.getSeverity()).withSource(r.getSource()) : null;
         }
         if (value instanceof Complaint c) {
             check(problems, c.getEventId(), c.getCustomerId());
@@ -95,7 +95,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
             }
             return problems.isEmpty() ? Signal.complaint(c.getEventId(), c.getCustomerId(), blankToNull(c.getProductId()),
                     c.getOccurredAt().toEpochMilli(), c.getKanoCategory(), c.getComplaintId(), c.getStatus(), c.getSeverity(),
-                    c.getSlaDueAt() == null ? null : c.getSlaDueAt().toEpochMilli()) : null;
+                    c.getSlaDueAt() == null ? null : c.getSlaDueAt().toEpochMilli()).withSource(c.getSource()) : null;
         }
         if (value instanceof ProductReturn r) {
             check(problems, r.getEventId(), r.getCustomerId());
@@ -106,7 +106,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
                 problems.add("quantity " + r.getQuantity() + " is below 1");
             }
             return problems.isEmpty() ? Signal.productReturn(r.getEventId(), r.getCustomerId(), r.getProductId(),
-                    r.getOccurredAt().toEpochMilli(), r.getKanoCategory(), r.getReason()) : null;
+                    r.getOccurredAt().toEpochMilli(), r.getKanoCategory(), r.getReason()).withSource(r.getSource()) : null;
         }
         problems.add("unexpected record type " + value.getClass().getName());
         return null;

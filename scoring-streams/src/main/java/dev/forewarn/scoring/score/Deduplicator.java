@@ -9,8 +9,10 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Drops a signal whose {@code eventId} was seen within the retention (of observed stream time).
- * Signals are keyed by customer and a duplicate carries the same customer, so the store is local.
+ * Drops a signal whose {@link Signal#identity() identity} (source system and event id) was seen
+ * within the retention (of observed stream time): two systems that reuse an event id do not lose
+ * each other's events. Signals are keyed by customer and a duplicate carries the same customer, so
+ * the store is local.
  */
 public final class Deduplicator implements FixedKeyProcessor<String, Signal, Signal> {
 
@@ -34,7 +36,7 @@ public final class Deduplicator implements FixedKeyProcessor<String, Signal, Sig
 
     @Override
     public void process(FixedKeyRecord<String, Signal> record) {
-        String eventId = record.value().eventId();
+        String eventId = record.value().identity();
         long now = Math.max(context.currentStreamTimeMs(), 0);
         try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, now - retentionMs, now)) {
             if (earlier.hasNext()) {

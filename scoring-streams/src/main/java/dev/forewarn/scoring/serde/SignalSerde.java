@@ -43,6 +43,6 @@ public final class SignalSerde extends BinarySerde<Signal> {
         return new Signal(in.readUTF(), in.readUTF(), readNullable(in), readEnum(in, SignalKind.values()), in.readLong(),
                 readEnum(in, KanoCategory.values()), readEnum(in, FeedbackType.values()), in.readByte(),
                 readEnum(in, ReturnReason.values()), readNullable(in), readEnum(in, ComplaintStatus.values()),
-                in.readBoolean() ? in.readLong() : null);
+                in.readBoolean() ? in.readLong() : null, null); // the source is only needed before the repartition (dedup)
     }
 }

@@ -85,7 +85,7 @@ class RiskModelPropertyTest {
 
     private static Signal withIds(Signal s, String eventId, String complaintId) {
         return new Signal(eventId, s.customerId(), s.productId(), s.kind(), s.occurredAt(), s.kano(), s.feedbackType(),
-                s.severity(), s.returnReason(), s.complaintId() == null ? null : complaintId, s.complaintStatus(), s.slaDueAt());
+                s.severity(), s.returnReason(), s.complaintId() == null ? null : complaintId, s.complaintStatus(), s.slaDueAt(), s.source());
     }
 
     /**
