@@ -49,6 +49,8 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
     public static final String SILENCES = "alerts.silences";
     public static final String STATE = "alerts.state";
     public static final String OUTBOX = "alerts.outbox";
+    /** Notifications waiting for their next attempt after a destination failed for a while (same key and partitions as the outbox). */
+    public static final String RETRY = "alerts.retry";
     public static final String NOTIFICATIONS = "alerts.notifications";
     public static final String DLQ = "alerts.dlq";
 
@@ -62,24 +64,32 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
      *                      {@code ALERTING_SMTP_FROM}, {@code ALERTING_SMTP_USER}, {@code ALERTING_SMTP_PASSWORD},
      *                      {@code ALERTING_SMTP_STARTTLS} (false)
      * @param maxInFlight   {@code ALERTING_MAX_IN_FLIGHT}, default 1000 notifications being delivered before the dispatcher pauses
+     * @param retryHorizon  {@code ALERTING_RETRY_HORIZON}, default 24h: how long a notification is retried (from its first
+     *                      attempt) before its destination counts as undeliverable; after {@code maxAttempts} quick attempts
+     *                      it waits in {@code alerts.retry}, backing off up to {@code maxBackoff}
      */
     public record Delivery(int maxAttempts, Duration backoff, Duration maxBackoff, int ratePerSecond, Duration httpTimeout,
                            String smtpHost, int smtpPort, String smtpFrom, String smtpUser, String smtpPassword,
-                           boolean smtpStartTls, int maxInFlight) {
+                           boolean smtpStartTls, int maxInFlight, Duration retryHorizon) {
 
         public static Delivery defaults() {
             return new Delivery(6, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, Duration.ofSeconds(10),
-                    "", 25, "forewarn@localhost", "", "", false, 1000);
+                    "", 25, "forewarn@localhost", "", "", false, 1000, Duration.ofHours(24));
         }
 
         public Delivery withRetries(int attempts, Duration first, Duration max) {
             return new Delivery(attempts, first, max, ratePerSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
-                    smtpPassword, smtpStartTls, maxInFlight);
+                    smtpPassword, smtpStartTls, maxInFlight, retryHorizon);
+        }
+
+        public Delivery withRetryHorizon(Duration horizon) {
+            return new Delivery(maxAttempts, backoff, maxBackoff, ratePerSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
+                    smtpPassword, smtpStartTls, maxInFlight, horizon);
         }
 
         public Delivery withSmtp(String host, int port) {
             return new Delivery(maxAttempts, backoff, maxBackoff, ratePerSecond, httpTimeout, host, port, smtpFrom, smtpUser,
-                    smtpPassword, smtpStartTls, maxInFlight);
+                    smtpPassword, smtpStartTls, maxInFlight, retryHorizon);
         }
 
         @Override
@@ -139,7 +149,8 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                 env.string("ALERTING_SMTP_USER", ""),
                 env.string("ALERTING_SMTP_PASSWORD", ""),
                 env.flag("ALERTING_SMTP_STARTTLS", false),
-                env.integer("ALERTING_MAX_IN_FLIGHT", dd.maxInFlight(), 1, 1_000_000));
+                env.integer("ALERTING_MAX_IN_FLIGHT", dd.maxInFlight(), 1, 1_000_000),
+                env.duration("ALERTING_RETRY_HORIZON", dd.retryHorizon()));
         DefaultRoute route = new DefaultRoute(
                 env.string("ALERTING_DEFAULT_OWNER", "quality-team"),
                 env.string("ALERTING_DEFAULT_WEBHOOK_URL", ""),

@@ -107,6 +107,12 @@ public final class AlertingMetrics {
                 .tag("channel", channel.name()).register(registry).increment();
     }
 
+    /** A destination a notification could not be delivered to for good (it went to the default route). */
+    public void undeliverable(NotificationChannel channel) {
+        Counter.builder("forewarn.alerting.undeliverable").description("Notifications that could not be delivered to a destination for good")
+                .tag("channel", channel.name()).register(registry).increment();
+    }
+
     /** An outbox record that could not be read for a reason other than a registry outage (skipped, logged). */
     public void outboxUnreadable() {
         Counter.builder("forewarn.alerting.outbox.unreadable").description("Outbox records skipped because they cannot be read")

@@ -131,10 +131,14 @@ public final class AlertingService implements AutoCloseable {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-dispatcher");
+        // Range assignment gives one member the same partition number of alerts.outbox and alerts.retry.
+        consumerProps.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
         KafkaConsumer<String, AlertNotification> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 AvroSerde.specific(AlertNotification.class, schemaRegistry, serdeConfig).deserializer());
         KafkaProducer<String, NotificationRecord> audit = new KafkaProducer<>(producerProps(config, "audit"), new StringSerializer(),
                 AvroSerde.specific(NotificationRecord.class, schemaRegistry, serdeConfig).serializer());
+        KafkaProducer<String, AlertNotification> retries = new KafkaProducer<>(producerProps(config, "retry"), new StringSerializer(),
+                AvroSerde.specific(AlertNotification.class, schemaRegistry, serdeConfig).serializer());
         HttpClient httpClient = HttpChannel.client(config.guard(), config.delivery().httpTimeout());
         Map<NotificationChannel, Channel> channels = new EnumMap<>(NotificationChannel.class);
         channels.put(NotificationChannel.WEBHOOK, HttpChannel.webhook(httpClient, config.guard(), config.secrets(), config.publicUrl(),
@@ -143,11 +147,11 @@ public final class AlertingService implements AutoCloseable {
         if (!config.delivery().smtpHost().isBlank()) {
             channels.put(NotificationChannel.EMAIL, new EmailChannel(config.delivery(), config.publicUrl()));
         }
-        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, channels, api::alert,
+        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, retries, config.route(), channels, api::alert,
                 () -> streams.state() == KafkaStreams.State.RUNNING, config.delivery(),
                 metrics, Clock.systemUTC(), error -> failed.countDown());
         List<AutoCloseable> meters = List.of(streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),
-                bind(new KafkaClientMetrics(audit), registry), httpClient::stop);
+                bind(new KafkaClientMetrics(audit), registry), bind(new KafkaClientMetrics(retries), registry), httpClient::stop);
         dispatching.set(dispatcher);
         dispatcher.start();
         LOG.info("alerting-service {} started; HTTP on port {}", config.applicationId(), http.port());
@@ -170,9 +174,12 @@ public final class AlertingService implements AutoCloseable {
 
     /** The lifecycle reads the transitions, scores and commands of one alert in one task: the three topics need the same partition count. */
     private static void checkCoPartitioned(AlertingConfig config) {
-        List<String> names = List.of(AlertingConfig.TRANSITIONS, AlertingConfig.SCORES, AlertingConfig.COMMANDS);
+        List<String> names = List.of(AlertingConfig.TRANSITIONS, AlertingConfig.SCORES, AlertingConfig.COMMANDS,
+                AlertingConfig.NOTIFICATIONS);
         try (Admin admin = Admin.create(config.kafkaProperties())) {
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(AlertingConfig.TRANSITIONS, AlertingConfig.SCORES,
+                    AlertingConfig.COMMANDS, AlertingConfig.NOTIFICATIONS, AlertingConfig.OUTBOX, AlertingConfig.RETRY))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
             int transitions = topics.get(AlertingConfig.TRANSITIONS).partitions().size();
             for (String name : names) {
                 int partitions = topics.get(name).partitions().size();
@@ -180,6 +187,13 @@ public final class AlertingService implements AutoCloseable {
                     throw new IllegalStateException(AlertingConfig.TRANSITIONS + " has " + transitions + " partitions but "
                             + name + " has " + partitions + "; they must have the same partition count");
                 }
+            }
+            // The dispatcher reads a retry partition with the outbox partition of the same number (both keyed by alert id).
+            int outbox = topics.get(AlertingConfig.OUTBOX).partitions().size();
+            int retry = topics.get(AlertingConfig.RETRY).partitions().size();
+            if (outbox != retry) {
+                throw new IllegalStateException(AlertingConfig.OUTBOX + " has " + outbox + " partitions but " + AlertingConfig.RETRY
+                        + " has " + retry + "; they must have the same partition count");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

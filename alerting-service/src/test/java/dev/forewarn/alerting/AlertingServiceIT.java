@@ -78,6 +78,7 @@ public class AlertingServiceIT {
         Topics.create(props, AlertingConfig.SILENCES, 1, true);
         Topics.create(props, AlertingConfig.STATE, 3, true);
         Topics.create(props, AlertingConfig.OUTBOX, 3, false);
+        Topics.create(props, AlertingConfig.RETRY, 3, false);
         Topics.create(props, AlertingConfig.NOTIFICATIONS, 3, false);
         Topics.create(props, AlertingConfig.DLQ, 1, false);
     }
@@ -478,6 +479,29 @@ public class AlertingServiceIT {
             assertThat(receiver.at("/hook/" + customer)).as(customer).extracting(r -> r.body().path("type").asText()).isEmpty();
             assertThat(alert("CUSTOMER:" + customer).path("history").toString()).contains("resolved-quietly").doesNotContain("released");
         }
+    }
+
+    @Test
+    void shouldShowAnUndeliverableDestinationOnTheAlertAndSendTheNotificationToTheDefaultRoute() throws Exception {
+        String customer = unique("C");
+        String hook = "/hook/" + customer;
+        receiver.answer(hook, 404); // the owner's endpoint is gone: a 404 is not worth retrying
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url(hook)));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hook/quality-team").stream()
+                .anyMatch(r -> r.body().path("alert").path("id").asText().equals("CUSTOMER:" + customer)));
+        JsonNode rerouted = receiver.at("/hook/quality-team").stream()
+                .filter(r -> r.body().path("alert").path("id").asText().equals("CUSTOMER:" + customer)).findFirst().orElseThrow().body();
+        assertThat(rerouted.path("deliveryNote").asText()).contains("am-" + customer).contains(hook).contains("HTTP 404");
+        await().atMost(Duration.ofSeconds(30)).until(() -> alert("CUSTOMER:" + customer).path("undeliverable").size() == 1);
+        JsonNode undeliverable = alert("CUSTOMER:" + customer).path("undeliverable").get(0);
+        assertThat(undeliverable.path("channel").asText()).isEqualTo("WEBHOOK");
+        assertThat(undeliverable.path("destination").asText()).endsWith(hook);
+        assertThat(undeliverable.path("reason").asText()).contains("HTTP 404");
+        assertThat(call("GET", "/metrics", null, false).body()).contains("forewarn_alerting_undeliverable_total{channel=\"WEBHOOK\"");
     }
 
     @Test

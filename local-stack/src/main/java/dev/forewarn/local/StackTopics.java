@@ -53,6 +53,7 @@ public final class StackTopics {
         topics.add(new Spec("alerts.silences", 1, compact));
         topics.add(new Spec("alerts.state", partitions, compact));
         topics.add(new Spec("alerts.outbox", partitions, Map.of()));
+        topics.add(new Spec("alerts.retry", partitions, Map.of()));
         topics.add(new Spec("alerts.notifications", partitions, Map.of()));
         topics.add(new Spec("alerts.dlq", 1, Map.of()));
         return List.copyOf(topics);

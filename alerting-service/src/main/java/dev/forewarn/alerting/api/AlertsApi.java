@@ -372,6 +372,10 @@ public final class AlertsApi {
                     .put("productId", c.getProductId()).put("occurredAt", c.getOccurredAt().toString())
                     .put("weightNow", Math.round(c.getWeightNow() * 100) / 100.0);
         }
+        ArrayNode undeliverable = json.putArray("undeliverable");
+        alert.getUndeliverable().forEach(u -> undeliverable.addObject().put("state", "UNDELIVERABLE")
+                .put("notificationId", u.getNotificationId()).put("channel", u.getChannel().name())
+                .put("destination", u.getDestination()).put("reason", u.getReason()).put("at", u.getAt().toString()));
         if (withHistory) {
             ArrayNode history = json.putArray("history");
             for (AlertEvent event : alert.getHistory()) {

@@ -97,13 +97,31 @@ public final class HttpChannel implements Channel {
                 if (status >= 200 && status < 300) {
                     result.complete(Attempt.delivered(status));
                 } else if (status == 408 || status == 429 || status >= 500) {
-                    result.complete(Attempt.retry(status, "HTTP " + status));
+                    result.complete(Attempt.retry(status, "HTTP " + status,
+                            retryAfter(outcome.getResponse().getHeaders().get("Retry-After"), clock.instant()).orElse(null)));
                 } else {
                     result.complete(Attempt.permanent(status, "HTTP " + status));
                 }
             }
         });
         return result;
+    }
+
+    /** A {@code Retry-After} value: delay-seconds or an HTTP-date (RFC 9110 10.2.3); empty when absent or unreadable. */
+    static Optional<Duration> retryAfter(String value, java.time.Instant now) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException e) {
+            try {
+                java.time.Instant at = java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static Attempt failure(Throwable failure) {

@@ -48,6 +48,7 @@ public final class Messages {
         ArrayNode grouped = root.putArray("groupedAlerts");
         n.getGroupedAlerts().forEach(grouped::add);
         root.put("groupUpdate", n.getGroupUpdate());
+        root.put("deliveryNote", n.getDeliveryNote());
         ArrayNode added = root.putArray("newlyGroupedAlerts");
         n.getNewlyGroupedAlerts().forEach(added::add);
         if (n.getAffectedBy() != null) {
@@ -66,6 +67,9 @@ public final class Messages {
         ObjectNode root = JSON.createObjectNode().put("text", subject(n));
         ArrayNode blocks = root.putArray("blocks");
         blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", subject(n));
+        if (n.getDeliveryNote() != null) {
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", ":warning: " + n.getDeliveryNote());
+        }
         blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", summary(n, true));
         if (!n.getNewlyGroupedAlerts().isEmpty()) {
             blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
@@ -109,7 +113,11 @@ public final class Messages {
     }
 
     public static String text(AlertNotification n, String publicUrl) {
-        StringBuilder text = new StringBuilder(summary(n, false)).append("\n\n");
+        StringBuilder text = new StringBuilder();
+        if (n.getDeliveryNote() != null) {
+            text.append(n.getDeliveryNote()).append("\n\n");
+        }
+        text.append(summary(n, false)).append("\n\n");
         if (!n.getTopContributors().isEmpty()) {
             text.append("Top reasons:\n");
             n.getTopContributors().forEach(c -> text.append("  - ").append(reason(c)).append('\n'));
@@ -129,8 +137,11 @@ public final class Messages {
     }
 
     public static String html(AlertNotification n, String publicUrl) {
-        StringBuilder html = new StringBuilder("<html><body><h2>").append(escape(subject(n))).append("</h2><p>")
-                .append(escape(summary(n, false))).append("</p>");
+        StringBuilder html = new StringBuilder("<html><body><h2>").append(escape(subject(n))).append("</h2>");
+        if (n.getDeliveryNote() != null) {
+            html.append("<p><strong>").append(escape(n.getDeliveryNote())).append("</strong></p>");
+        }
+        html.append("<p>").append(escape(summary(n, false))).append("</p>");
         if (!n.getTopContributors().isEmpty()) {
             html.append("<h3>Top reasons</h3><ul>");
             n.getTopContributors().forEach(c -> html.append("<li>").append(escape(reason(c))).append("</li>"));

@@ -60,7 +60,7 @@ public final class AlertLifecycle {
      */
     public record Outcome(Alert alert, boolean changed, List<NotificationKind> notifications) {
 
-        static Outcome unchanged(Alert alert) {
+        public static Outcome unchanged(Alert alert) {
             return new Outcome(alert, false, List.of());
         }
     }

@@ -20,6 +20,7 @@ import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.Silence;
+import dev.forewarn.events.UndeliverableDestination;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
+    /** How the dispatcher's audit record of a destination given up on begins. */
+    static final String UNDELIVERABLE = "undeliverable:";
     /** Customer alerts listed under one product alert's notification. */
     private static final int MAX_GROUPED = 100;
 
@@ -103,10 +106,31 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 return;
             }
             outcome = lifecycle.onAcknowledge(current, command.getActor(), command.getComment(), now);
+        } else if (record.value() instanceof NotificationRecord delivery) {
+            outcome = undeliverable(current, delivery, now);
         } else {
             return;
         }
         apply(alertId, outcome, now);
+    }
+
+    /** The dispatcher gave up on a destination ("undeliverable: …"): the alert lists it (newest 10) and says so in its history. */
+    private AlertLifecycle.Outcome undeliverable(Alert current, NotificationRecord delivery, Instant now) {
+        if (current == null || delivery.getOutcome() != DeliveryOutcome.FAILED || delivery.getError() == null
+                || !delivery.getError().startsWith(UNDELIVERABLE)) {
+            return AlertLifecycle.Outcome.unchanged(current);
+        }
+        Alert alert = Alert.newBuilder(current).setUpdatedAt(now).setHistory(new ArrayList<>(current.getHistory()))
+                .setUndeliverable(new ArrayList<>(current.getUndeliverable())).build();
+        String reason = delivery.getError().substring(UNDELIVERABLE.length()).trim();
+        alert.getUndeliverable().add(new UndeliverableDestination(delivery.getNotificationId(), delivery.getChannel(),
+                delivery.getDestination(), reason, delivery.getAttemptedAt()));
+        while (alert.getUndeliverable().size() > 10) {
+            alert.getUndeliverable().remove(0);
+        }
+        lifecycle.record(alert, now, "undeliverable", delivery.getKind() + " to " + delivery.getChannel() + " "
+                + delivery.getDestination() + ": " + reason + "; sent to the default route");
+        return new AlertLifecycle.Outcome(alert, true, List.of());
     }
 
     private void apply(String alertId, AlertLifecycle.Outcome outcome, Instant now) {

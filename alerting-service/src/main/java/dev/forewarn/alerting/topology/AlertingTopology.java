@@ -32,13 +32,14 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * risk.transitions ─┐                                       ┌─ alerts.state (compacted)
  * risk.scores      ─┤
- * alerts.commands  ─┴─ alert-lifecycle [alert-store, live-alerts] ┼─ alerts.outbox → dispatcher → webhook / Slack / e-mail
- *                        reads the global stores:           └─ alerts.notifications (held: SILENCED / INHIBITED)
+ * alerts.commands  ─┼─ alert-lifecycle [alert-store, live-alerts] ┼─ alerts.outbox → dispatcher → webhook / Slack / e-mail
+ * alerts.notifications (undeliverable) ─┘                   └─ alerts.notifications (held: SILENCED / INHIBITED)
+ *                        reads the global stores:
  *   customer.owners → [owners-view], alerts.silences → [silences-view], alerts.state → [alerts-view]
  * </pre>
  *
- * {@code risk.transitions}, {@code risk.scores} and {@code alerts.commands} are all keyed by alert
- * id and must have the same partition count. The global views also serve the HTTP API on every instance.
+ * {@code risk.transitions}, {@code risk.scores}, {@code alerts.commands} and {@code alerts.notifications}
+ * are all keyed by alert id and must have the same partition count. The global views also serve the HTTP API on every instance.
  */
 public final class AlertingTopology {
 
@@ -73,10 +74,14 @@ public final class AlertingTopology {
         // The entities' latest scores, so every notification states the current score and reasons (same key and partitions).
         topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.SCORES, keys,
                 anyRecord(serde(RiskScore.class, registry, serdeConfig).deserializer()), AlertingConfig.SCORES);
+        // Final delivery failures (written by the dispatcher): the alert lists the destinations it could not reach.
+        topology.addSource(AutoOffsetReset.latest(), "source-" + AlertingConfig.NOTIFICATIONS, keys,
+                anyRecord(serde(NotificationRecord.class, registry, serdeConfig).deserializer()), AlertingConfig.NOTIFICATIONS);
         AlertProcessor.Settings settings = new AlertProcessor.Settings(new AlertLifecycle(config.lifecycle()), new Grouping(config.grouping()), config.route(),
                 config.tickInterval(), metrics);
         topology.addProcessor(PROCESSOR, () -> new AlertProcessor(settings),
-                "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.SCORES, "source-" + AlertingConfig.COMMANDS);
+                "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.SCORES, "source-" + AlertingConfig.COMMANDS,
+                "source-" + AlertingConfig.NOTIFICATIONS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(),
                 serde(Alert.class, registry, serdeConfig)), PROCESSOR);
         // The ids the tick visits (unresolved or holding a notification): small, in memory, changelogged.

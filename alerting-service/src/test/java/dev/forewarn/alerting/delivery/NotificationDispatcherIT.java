@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.forewarn.alerting.AlertingConfig;
 import dev.forewarn.alerting.AlertingMetrics;
 import dev.forewarn.alerting.AlertingServiceIT;
+import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.DeliveryOutcome;
 import dev.forewarn.events.EntityType;
@@ -85,31 +86,46 @@ class NotificationDispatcherIT {
                 : CompletableFuture.completedFuture(Channel.Attempt.delivered(204));
     }
 
+    private static final String DEFAULT_ROUTE = "http://127.0.0.1:9/hooks/quality-team";
+    private static final String DOWN = "http://127.0.0.1:9/hooks/down";
+    private static final String HEALTHY = "http://127.0.0.1:9/hooks/healthy";
+
     private NotificationDispatcher start(Channel webhook, SimpleMeterRegistry meters, AtomicReference<Throwable> fatal) {
+        return start(webhook, meters, fatal, AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(50), Duration.ofMillis(200)));
+    }
+
+    private NotificationDispatcher start(Channel webhook, SimpleMeterRegistry meters, AtomicReference<Throwable> fatal,
+                                         AlertingConfig.Delivery delivery) {
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
         KafkaConsumer<String, AlertNotification> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 AvroSerde.specific(AlertNotification.class, registry, serde).deserializer());
         KafkaProducer<String, NotificationRecord> audit = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()),
                 new StringSerializer(), AvroSerde.specific(NotificationRecord.class, registry, serde).serializer());
-        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, Map.of(NotificationChannel.WEBHOOK, webhook),
-                id -> Optional.empty(), () -> true,
-                AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(50), Duration.ofMillis(200)),
-                new AlertingMetrics(meters), Clock.systemUTC(), fatal::set);
+        KafkaProducer<String, AlertNotification> retries = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()),
+                new StringSerializer(), AvroSerde.specific(AlertNotification.class, registry, serde).serializer());
+        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, retries,
+                DefaultRoute.webhook("quality-team", DEFAULT_ROUTE), Map.of(NotificationChannel.WEBHOOK, webhook),
+                id -> Optional.empty(), () -> true, delivery, new AlertingMetrics(meters), Clock.systemUTC(), fatal::set);
         started.add(dispatcher);
         dispatcher.start();
         return dispatcher;
     }
 
     private RecordMetadata notify(String alertId, String notificationId) throws Exception {
+        return notify(alertId, notificationId, 1, "http://127.0.0.1:9/hook");
+    }
+
+    private RecordMetadata notify(String alertId, String notificationId, int sequence, String address) throws Exception {
         AlertNotification n = AlertNotification.newBuilder().setNotificationId(notificationId).setAlertId(alertId)
-                .setKind(NotificationKind.FIRING).setEntityType(EntityType.CUSTOMER).setEntityId(alertId.substring(9))
-                .setLevel(RiskLevel.WARNING).setScore(65).setOwnerId("am-" + run)
-                .setDestinations(List.of(new NotificationDestination(NotificationChannel.WEBHOOK, "http://127.0.0.1:9/hook")))
-                .setSequence(1).setFiredAt(Instant.now()).setCreatedAt(Instant.now()).build();
+                .setKind(sequence == 1 ? NotificationKind.FIRING : NotificationKind.ESCALATED).setEntityType(EntityType.CUSTOMER)
+                .setEntityId(alertId.substring(9)).setLevel(RiskLevel.WARNING).setScore(65).setOwnerId("am-" + run)
+                .setDestinations(List.of(new NotificationDestination(NotificationChannel.WEBHOOK, address)))
+                .setSequence(sequence).setFiredAt(Instant.now()).setCreatedAt(Instant.now()).build();
         try (KafkaProducer<String, AlertNotification> producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()),
                 new StringSerializer(), AvroSerde.specific(AlertNotification.class, registry, serde).serializer())) {
             return producer.send(new ProducerRecord<>(AlertingConfig.OUTBOX, alertId, n)).get(30, TimeUnit.SECONDS);
@@ -177,5 +193,77 @@ class NotificationDispatcherIT {
         }), new SimpleMeterRegistry(), new AtomicReference<>());
         await().atMost(Duration.ofSeconds(60)).until(() -> delivered.contains(notificationId));
         await().atMost(Duration.ofSeconds(30)).until(() -> committed(written) > written.offset());
+    }
+
+    /** A receiver of this run: down while {@code down} is set (503 with Retry-After), records what it got by notification id. */
+    private Channel receiver(java.util.function.BooleanSupplier down, List<AlertNotification> got) {
+        return channel((n, call) -> {
+            String address = n.getDestinations().get(0).getAddress();
+            if (address.equals(DOWN) && down.getAsBoolean()) {
+                return CompletableFuture.completedFuture(Channel.Attempt.retry(503, "HTTP 503", Duration.ofMillis(300)));
+            }
+            got.add(n);
+            return CompletableFuture.completedFuture(Channel.Attempt.delivered(204));
+        });
+    }
+
+    @Test
+    void shouldDeliverEveryNotificationOnceAndInOrderAfterAReceiverOutageWithoutBlockingOthers() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<AlertNotification> got = new CopyOnWriteArrayList<>();
+        start(receiver(down::get, got), new SimpleMeterRegistry(), new AtomicReference<>(),
+                AlertingConfig.Delivery.defaults().withRetries(2, Duration.ofMillis(50), Duration.ofMillis(500))
+                        .withRetryHorizon(Duration.ofSeconds(60)));
+        String a = "CUSTOMER:A-" + run;
+        String b = "CUSTOMER:B-" + run;
+        List<RecordMetadata> written = new java.util.ArrayList<>();
+        for (int seq = 1; seq <= 3; seq++) {
+            written.add(notify(a, a + "/" + seq, seq, DOWN));
+        }
+        written.add(notify(b, b + "/1", 1, DOWN));
+        notify("CUSTOMER:C-" + run, "c/1", 1, HEALTHY);
+
+        // The outage blocks neither another destination nor the outbox: the waiting notifications sit in alerts.retry.
+        await().atMost(Duration.ofSeconds(20)).until(() -> got.stream().anyMatch(n -> n.getNotificationId().equals("c/1")));
+        await().atMost(Duration.ofSeconds(30)).alias("outbox committed past the waiting notifications")
+                .until(() -> {
+                    for (RecordMetadata w : written) {
+                        if (committed(w) <= w.offset()) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+        assertThat(got).extracting(AlertNotification::getNotificationId).containsOnly("c/1");
+        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true); // the outage goes on (test time)
+        down.set(false);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.size() >= 5);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true); // time for a duplicate to show
+        assertThat(got).extracting(AlertNotification::getNotificationId).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder("c/1", a + "/1", a + "/2", a + "/3", b + "/1");
+        assertThat(got.stream().filter(n -> n.getAlertId().equals(a)).map(AlertNotification::getSequence).toList())
+                .as("one alert's notifications in the order decided").containsExactly(1, 2, 3);
+        assertThat(audit(a + "/1")).extracting(NotificationRecord::getOutcome).contains(DeliveryOutcome.RETRYING).last()
+                .isEqualTo(DeliveryOutcome.DELIVERED);
+    }
+
+    @Test
+    void shouldReportADestinationUndeliverableAfterTheHorizonAndSendTheNotificationToTheDefaultRoute() throws Exception {
+        List<AlertNotification> got = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        start(receiver(() -> true, got), meters, new AtomicReference<>(),
+                AlertingConfig.Delivery.defaults().withRetries(2, Duration.ofMillis(50), Duration.ofMillis(300))
+                        .withRetryHorizon(Duration.ofSeconds(3)));
+        String a = "CUSTOMER:A-" + run;
+        notify(a, a + "/1", 1, DOWN);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> got.stream().anyMatch(n -> n.getDeliveryNote() != null));
+        AlertNotification rerouted = got.stream().filter(n -> n.getDeliveryNote() != null).findFirst().orElseThrow();
+        assertThat(rerouted.getDestinations()).extracting(NotificationDestination::getAddress).containsExactly(DEFAULT_ROUTE);
+        assertThat(rerouted.getOwnerId()).isEqualTo("quality-team");
+        assertThat(rerouted.getDeliveryNote()).contains("am-" + run).contains("http://127.0.0.1:9/hooks/down").contains("HTTP 503");
+        assertThat(audit(a + "/1")).extracting(NotificationRecord::getError).anyMatch(e -> e != null && e.startsWith("undeliverable:"));
+        assertThat(meters.get("forewarn.alerting.undeliverable").counter().count()).isEqualTo(1);
     }
 }
