@@ -44,7 +44,7 @@ public final class StackTopics {
         List<Spec> topics = new ArrayList<>();
         for (String signal : List.of("customer.reports", "customer.complaints", "customer.returns")) {
             topics.add(new Spec(signal, partitions, signals));
-            topics.add(new Spec(signal + ".dlq", partitions, Map.of()));
+            topics.add(new Spec(signal + ".dlq", partitions, signals)); // dead letters are kept as long as their source
         }
         topics.add(new Spec("customer.owners", partitions, compact));
         topics.add(new Spec("risk.scores", partitions, compact));
@@ -55,7 +55,7 @@ public final class StackTopics {
         topics.add(new Spec("alerts.outbox", partitions, Map.of()));
         topics.add(new Spec("alerts.retry", partitions, Map.of()));
         topics.add(new Spec("alerts.notifications", partitions, Map.of()));
-        topics.add(new Spec("alerts.dlq", 1, Map.of()));
+        topics.add(new Spec("alerts.dlq", 1, signals));
         return List.copyOf(topics);
     }
 

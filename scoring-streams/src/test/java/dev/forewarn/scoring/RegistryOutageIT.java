@@ -117,6 +117,7 @@ class RegistryOutageIT {
         }
 
         drill.assertScoresMatchReference(all);
+        drill.assertTransitionsMatchScores();
         Map<String, Object> props = new HashMap<>(ScoringDrill.KAFKA.clientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         for (String input : ScoringDrill.INPUTS) {

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The scoring service in a child JVM is killed with SIGKILL in the middle of a large mixed stream
- * (with redelivered duplicates), started again, and must end with every customer's score exactly
- * as a reference computation applying each distinct event once.
+ * (with redelivered duplicates), started again, and must end with every customer's and product's
+ * score exactly as a reference computation applying each distinct event once, and with each
+ * transition written once.
  */
 class ScoringCrashIT {
 
@@ -47,5 +48,6 @@ class ScoringCrashIT {
         }
 
         drill.assertScoresMatchReference(all);
+        drill.assertTransitionsMatchScores();
     }
 }

@@ -74,7 +74,8 @@ final class ScoringDrill {
             KAFKA.createTopic(topic + ".dlq", 1, false);
         }
         KAFKA.createTopic(ScoringConfig.SCORES, 3, true);
-        KAFKA.createTopic(ScoringConfig.TRANSITIONS, 3, false);
+        // Transitions carry their event time too: kept forever here, as the stack keeps them 400 days.
+        dev.forewarn.testsupport.Topics.create(KAFKA.clientProperties(), ScoringConfig.TRANSITIONS, 3, java.util.Map.of("retention.ms", "-1"));
     }
 
     /** The scoring service in a child JVM reading its schemas from {@code registryUrl} and serving HTTP on {@code port} (0: any). */
@@ -111,7 +112,7 @@ final class ScoringDrill {
             Sent one;
             if (draw < 60) {
                 one = new Sent(ScoringConfig.REPORTS, customer, CustomerReport.newBuilder().setEventId(eventId).setCustomerId(customer)
-                        .setOccurredAt(at).setSource("crm").setProductId("P" + random.nextInt(20)).setKanoCategory(kano)
+                        .setOccurredAt(at).setSource("crm").setProductId("P" + run + "-" + random.nextInt(20)).setKanoCategory(kano)
                         .setFeedbackType(FeedbackType.values()[random.nextInt(3)]).setSeverity(1 + random.nextInt(5)).build(), at.toEpochMilli());
             } else if (draw < 85) {
                 one = new Sent(ScoringConfig.COMPLAINTS, customer, Complaint.newBuilder().setEventId(eventId).setCustomerId(customer)
@@ -119,7 +120,7 @@ final class ScoringDrill {
                         .setStatus(ComplaintStatus.OPENED).setSeverity(1 + random.nextInt(5)).build(), at.toEpochMilli());
             } else {
                 one = new Sent(ScoringConfig.RETURNS, customer, ProductReturn.newBuilder().setEventId(eventId).setCustomerId(customer)
-                        .setOccurredAt(at).setSource("shop").setProductId("P" + random.nextInt(20)).setKanoCategory(kano)
+                        .setOccurredAt(at).setSource("shop").setProductId("P" + run + "-" + random.nextInt(20)).setKanoCategory(kano)
                         .setReason(ReturnReason.values()[random.nextInt(7)]).build(), at.toEpochMilli());
             }
             sent.add(one);
@@ -165,18 +166,54 @@ final class ScoringDrill {
     }
 
     Map<String, RiskScore> latestCustomerScores() {
+        return latestScores("CUSTOMER:X" + run);
+    }
+
+    /** The latest committed score of each entity of this run whose key starts with {@code prefix}. */
+    Map<String, RiskScore> latestScores(String prefix) {
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, RiskScore> latest = new LinkedHashMap<>();
         Topics.readToEnd(props, ScoringConfig.SCORES, Topics.avro(KAFKA, RiskScore.class)).forEach(r -> {
-            if (r.key().startsWith("CUSTOMER:X" + run)) {
+            if (r.key().startsWith(prefix)) {
                 latest.put(r.key(), r.value());
             }
         });
         return latest;
     }
 
-    /** Every customer of the run has a score, and each is the reference computation's over {@code all}. */
+    /**
+     * The run's transitions were written once each (no transition id twice, even across the crash),
+     * and each entity's last level change is the level its latest score states.
+     */
+    void assertTransitionsMatchScores() {
+        Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, dev.forewarn.events.RiskTransition> last = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        Map<String, List<String>> byId = new HashMap<>();
+        Topics.readToEnd(props, ScoringConfig.TRANSITIONS, Topics.avro(KAFKA, dev.forewarn.events.RiskTransition.class)).forEach(r -> {
+            if (r.key().startsWith("CUSTOMER:X" + run) || r.key().startsWith("PRODUCT:P" + run)) {
+                ids.add(r.value().getTransitionId());
+                byId.computeIfAbsent(r.value().getTransitionId(), id -> new ArrayList<>()).add(r.partition() + "@" + r.offset() + " " + r.value());
+                if (r.value().getKind() != dev.forewarn.events.TransitionKind.PREDICTED) {
+                    last.put(r.key(), r.value());
+                }
+            }
+        });
+        assertThat(byId.values().stream().filter(copies -> copies.size() > 1).toList()).as("transitions written twice").isEmpty();
+        assertThat(ids).as("transitions of this run").isNotEmpty();
+        Map<String, RiskScore> scores = new LinkedHashMap<>(latestScores("CUSTOMER:X" + run));
+        scores.putAll(latestScores("PRODUCT:P" + run));
+        List<String> mismatches = scores.entrySet().stream().filter(e -> {
+            dev.forewarn.events.RiskTransition t = last.get(e.getKey());
+            return !e.getValue().getLevel().equals(t == null ? dev.forewarn.events.RiskLevel.OK : t.getToLevel());
+        }).map(e -> e.getKey() + " score " + e.getValue().getLevel() + " last transition "
+                + (last.get(e.getKey()) == null ? "none" : last.get(e.getKey()).getToLevel())).toList();
+        assertThat(mismatches).as("entities whose last transition is not their level").isEmpty();
+    }
+
+    /** Every customer and product of the run has a score, and each is the reference computation's over {@code all}. */
     void assertScoresMatchReference(List<Sent> all) {
         RiskModel model = new RiskModel(RiskModel.Config.defaults());
         Map<String, EntityState> reference = new HashMap<>();
@@ -184,11 +221,15 @@ final class ScoringDrill {
         for (Sent s : all) {
             List<String> problems = new ArrayList<>();
             Signal signal = SignalIntake.toSignal(s.value(), problems);
-            if (seen.add(signal.eventId())) {
+            if (seen.add(signal.identity())) {
                 model.apply(reference.computeIfAbsent("CUSTOMER:" + s.customer(), k -> new EntityState()), signal);
+                if (signal.productId() != null) {
+                    model.apply(reference.computeIfAbsent("PRODUCT:" + signal.productId(), k -> new EntityState()), signal);
+                }
             }
         }
-        Map<String, RiskScore> scores = latestCustomerScores();
+        Map<String, RiskScore> scores = new LinkedHashMap<>(latestCustomerScores());
+        scores.putAll(latestScores("PRODUCT:P" + run));
         assertThat(scores.keySet()).isEqualTo(reference.keySet());
         List<String> mismatches = scores.entrySet().stream().filter(e -> {
             EntityState expected = reference.get(e.getKey());
@@ -200,6 +241,6 @@ final class ScoringDrill {
                     || actual.getCounts().getReturns() != expected.returns
                     || actual.getCounts().getConfirmationReports() != expected.confirmationReports;
         }).map(Map.Entry::getKey).collect(Collectors.toList());
-        assertThat(mismatches).as("customers whose final score differs from the reference").isEmpty();
+        assertThat(mismatches).as("entities whose final score differs from the reference").isEmpty();
     }
 }

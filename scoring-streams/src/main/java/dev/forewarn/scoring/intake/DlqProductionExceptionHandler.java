@@ -72,8 +72,9 @@ public final class DlqProductionExceptionHandler implements ProductionExceptionH
         headers.add(SignalIntake.HEADER_REASON, utf8("production"));
         headers.add(SignalIntake.HEADER_EXCEPTION, utf8(exception.getClass().getName()));
         headers.add(SignalIntake.HEADER_MESSAGE, utf8(String.valueOf(exception.getMessage()) + " (writing to " + outputTopic + ")"));
-        return Response.resume(List.of(new ProducerRecord<>(context.topic() + ".dlq", null, context.sourceRawKey(),
-                context.sourceRawValue(), headers)));
+        headers.add(SignalIntake.HEADER_ORIGINAL_TIMESTAMP, utf8(Long.toString(context.timestamp())));
+        return Response.resume(List.of(new ProducerRecord<>(context.topic() + ".dlq", null, System.currentTimeMillis(),
+                context.sourceRawKey(), context.sourceRawValue(), headers)));
     }
 
     private static byte[] utf8(String value) {

@@ -30,6 +30,8 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
     public static final String HEADER_REASON = "forewarn.dlq.reason";
     public static final String HEADER_EXCEPTION = "forewarn.dlq.exception.class";
     public static final String HEADER_MESSAGE = "forewarn.dlq.exception.message";
+    /** The dead-lettered record's own timestamp (epoch ms); the DLQ record's timestamp is when it was dead-lettered. */
+    public static final String HEADER_ORIGINAL_TIMESTAMP = "forewarn.dlq.original.timestamp";
 
     private final Deserializer<? extends SpecificRecord> values;
     private final Consumer<String> rejectedCounter;
@@ -142,7 +144,10 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
         headers.add(HEADER_REASON, utf8(reason));
         headers.add(HEADER_EXCEPTION, utf8(exception));
         headers.add(HEADER_MESSAGE, utf8(message == null ? "" : message));
-        context.forward(new Record<String, Intake>(null, new Intake.Rejected(record.key(), record.value()), record.timestamp(), headers));
+        headers.add(HEADER_ORIGINAL_TIMESTAMP, utf8(Long.toString(record.timestamp())));
+        // Stamped with the time it was dead-lettered: a back-dated signal would otherwise expire from the DLQ at once.
+        context.forward(new Record<String, Intake>(null, new Intake.Rejected(record.key(), record.value()),
+                context.currentSystemTimeMs(), headers));
     }
 
     private static byte[] utf8(String value) {

@@ -23,12 +23,18 @@ public final class RiskRecords {
     private RiskRecords() {
     }
 
-    /** A transition of entity {@code id}, with a stable id (entity, kind, level, time) so a replay keeps it. */
+    /**
+     * A transition of entity {@code id}, with a stable id (entity, kind, levels, time and the event
+     * that caused it) so a replay keeps it. The cause is part of it: late signals of a product are
+     * evaluated at the product's observed time, so one entity can go WATCH → WARNING twice at the
+     * same time (a late confirmation in between), and those are two transitions (the crash test saw
+     * them share an id when the id was entity, kind, level and time only).
+     */
     public static RiskTransition transition(EntityType type, String id, RiskModel.Transition t, List<Contribution> top) {
         String key = type.name() + ":" + id;
         return RiskTransition.newBuilder()
-                .setTransitionId(UUID.nameUUIDFromBytes((key + "|" + t.kind() + "|" + t.to() + "|" + t.occurredAt())
-                        .getBytes(StandardCharsets.UTF_8)).toString())
+                .setTransitionId(UUID.nameUUIDFromBytes((key + "|" + t.kind() + "|" + t.from() + "|" + t.to() + "|" + t.occurredAt()
+                        + "|" + t.triggeringEventId()).getBytes(StandardCharsets.UTF_8)).toString())
                 .setEntityType(type).setEntityId(id).setKind(t.kind())
                 .setFromLevel(t.from()).setToLevel(t.to()).setScore(t.score()).setPreviousScore(t.previousScore())
                 .setProjectedCriticalAt(instant(t.projectedCriticalAt())).setTopContributors(top)
