@@ -87,6 +87,11 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                     smtpPassword, smtpStartTls, maxInFlight, horizon);
         }
 
+        public Delivery withRatePerDestination(int perSecond) {
+            return new Delivery(maxAttempts, backoff, maxBackoff, perSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
+                    smtpPassword, smtpStartTls, maxInFlight, retryHorizon);
+        }
+
         public Delivery withSmtp(String host, int port) {
             return new Delivery(maxAttempts, backoff, maxBackoff, ratePerSecond, httpTimeout, host, port, smtpFrom, smtpUser,
                     smtpPassword, smtpStartTls, maxInFlight, retryHorizon);

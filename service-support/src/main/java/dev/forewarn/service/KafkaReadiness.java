@@ -64,6 +64,10 @@ public final class KafkaReadiness implements BooleanSupplier, AutoCloseable {
             return;
         } catch (Exception e) {
             now = false;
+        } catch (Throwable e) {
+            // Never let the check die quietly (a scheduled task that throws is never run again): say unready, and say why.
+            LOG.error("Kafka readiness check failed unexpectedly; reporting not ready", e);
+            now = false;
         }
         if (now != reachable) {
             if (now) {

@@ -511,9 +511,14 @@ public final class NotificationDispatcher implements AutoCloseable {
             synchronized (queue) {
                 queue.waiting.remove(t.ticket());
                 queue.done = Math.max(queue.done, t.ticket());
-                if (queue.waiting.isEmpty()) {
-                    queues.remove(lane, queue);
-                }
+            }
+            // Finished queues are kept for their watermark (copies of a finished record must be skipped), pruned when many.
+            if (queues.size() > 10_000) {
+                queues.values().removeIf(q -> {
+                    synchronized (q) {
+                        return q.waiting.isEmpty();
+                    }
+                });
             }
         }
     }
