@@ -494,6 +494,36 @@ public class AlertingServiceIT {
     }
 
     @Test
+    void shouldDeliverEveryNotificationOnceWithAValidSignatureAfterTheOwnersReceiverWasDownForAWhile() throws Exception {
+        String customer = unique("C");
+        String hook = "/hook/" + customer;
+        // Down far longer than the quick retries (4 attempts at most 400 ms apart here): the notifications wait in alerts.retry.
+        receiver.down(hook, Duration.ofSeconds(10));
+        owner(EntityType.CUSTOMER, customer, TestRecords.owner().setOwnerId("am-" + customer).setEmail(null)
+                .setWebhookUrl(receiver.url(hook)));
+
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.WARNING);
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit("CUSTOMER:" + customer).stream()
+                .anyMatch(r -> r.getOutcome() == DeliveryOutcome.RETRYING && r.getError().contains("next attempt at")));
+        transition(EntityType.CUSTOMER, customer, TransitionKind.ESCALATED, RiskLevel.CRITICAL);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.deliveredAt(hook).size() >= 2);
+        // Acknowledged, so no more repeats (4 s here; some were decided during the outage and wait behind the others).
+        assertThat(call("POST", "/v1/alerts/CUSTOMER:" + customer + "/ack", "{}", true).statusCode()).isEqualTo(202);
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true); // time for a duplicate to show
+        List<WebhookReceiver.Received> delivered = receiver.deliveredAt(hook);
+        assertThat(delivered).extracting(WebhookReceiver.Received::id).as("each notification once").doesNotHaveDuplicates();
+        assertThat(delivered).allMatch(WebhookReceiver.Received::signatureValid);
+        assertThat(delivered).extracting(r -> r.body().path("alert").path("kind").asText()).startsWith("FIRING", "ESCALATED");
+        assertThat(delivered).extracting(r -> r.body().path("sequence").asInt()).as("in the order decided").isSorted();
+        assertThat(audit("CUSTOMER:" + customer).stream().filter(r -> r.getOutcome() == DeliveryOutcome.DELIVERED && r.getChannel()
+                == dev.forewarn.events.NotificationChannel.WEBHOOK).map(NotificationRecord::getNotificationId).distinct().count())
+                .as("every notification sent to the owner's webhook was delivered").isEqualTo(delivered.size());
+        assertThat(receiver.at(hook).size()).as("attempts while it was down").isGreaterThan(delivered.size());
+        assertThat(alert("CUSTOMER:" + customer).path("undeliverable").size()).isZero();
+    }
+
+    @Test
     void shouldShowAnUndeliverableDestinationOnTheAlertAndSendTheNotificationToTheDefaultRoute() throws Exception {
         String customer = unique("C");
         String hook = "/hook/" + customer;

@@ -34,6 +34,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final Map<String, Queue<Integer>> statuses = new ConcurrentHashMap<>();
     private volatile java.time.Duration delay = java.time.Duration.ZERO;
     private final Map<String, java.time.Duration> jitters = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> downUntil = new ConcurrentHashMap<>();
+    private final List<Received> delivered = new CopyOnWriteArrayList<>();
 
     WebhookReceiver(String secret) throws IOException {
         this.key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
@@ -59,8 +61,13 @@ final class WebhookReceiver implements AutoCloseable {
             }
             Queue<Integer> queue = statuses.get(path);
             Integer status;
+            java.time.Instant down = downUntil.get(path);
             synchronized (this) {
-                status = queue == null || queue.isEmpty() ? 200 : queue.poll();
+                status = down != null && java.time.Instant.now().isBefore(down) ? 503
+                        : queue == null || queue.isEmpty() ? 200 : queue.poll();
+            }
+            if (status / 100 == 2) {
+                delivered.add(new Received(path, id, timestamp, signature, valid, JSON.readTree(body), java.time.Instant.now()));
             }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
@@ -102,6 +109,16 @@ final class WebhookReceiver implements AutoCloseable {
     /** The next requests to {@code path} are answered with {@code codes}, in order. */
     synchronized void answer(String path, Integer... codes) {
         statuses.computeIfAbsent(path, p -> new ArrayDeque<>()).addAll(List.of(codes));
+    }
+
+    /** Requests to {@code path} are answered 503 for {@code outage} from now: the receiver is down. */
+    void down(String path, java.time.Duration outage) {
+        downUntil.put(path, java.time.Instant.now().plus(outage));
+    }
+
+    /** The requests to {@code path} that were answered 2xx (delivered). */
+    List<Received> deliveredAt(String path) {
+        return delivered.stream().filter(r -> r.path().equals(path)).toList();
     }
 
     List<Received> at(String path) {

@@ -165,18 +165,26 @@ public final class DlqMain implements Callable<Integer> {
         return out + (bytes.length > max ? "… (" + bytes.length + " bytes)" : "");
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: where it is, where it came from, why.")
-    static final class ListCommand implements Callable<Integer> {
+    /** A subcommand over a selection of dead letters, printing to picocli's writer. */
+    abstract static class OnSelection implements Callable<Integer> {
         @Mixin
         Selection selection;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        PrintStreamLike out() {
+            return new PrintStreamLike(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: where it is, where it came from, why.")
+    static final class ListCommand extends OnSelection {
+
         @Override
         public Integer call() {
             List<ConsumerRecord<byte[], byte[]>> records = selection.read();
-            PrintStreamLike out = new PrintStreamLike(spec.commandLine().getOut());
+            PrintStreamLike out = out();
             out.line("%d dead letter(s) in %s", records.size(), selection.topic);
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 DeadLetter d = DeadLetter.of(r);
@@ -189,18 +197,13 @@ public final class DlqMain implements Callable<Integer> {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Each selected dead letter in full: headers, key and value.")
-    static final class ShowCommand implements Callable<Integer> {
-        @Mixin
-        Selection selection;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class ShowCommand extends OnSelection {
 
         @Override
         public Integer call() {
+            PrintStreamLike out = out();
             for (ConsumerRecord<byte[], byte[]> r : selection.read()) {
                 DeadLetter d = DeadLetter.of(r);
-                PrintStreamLike out = new PrintStreamLike(spec.commandLine().getOut());
                 out.line("%s/%d@%d dead-lettered at %s (original timestamp %s)", r.topic(), r.partition(), r.offset(),
                         Instant.ofEpochMilli(r.timestamp()), Instant.ofEpochMilli(d.originalTimestamp()));
                 out.line("  from     %s/%s@%s", d.sourceTopic(), d.sourcePartition(), d.sourceOffset());
@@ -212,27 +215,21 @@ public final class DlqMain implements Callable<Integer> {
                 out.line("  key      %s", printable(r.key(), 200));
                 out.line("  value    %s", printable(r.value(), 2000));
             }
-            spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Writes the selected dead letters back to their source topics (original key, value, headers, timestamp).")
-    static final class ReplayCommand implements Callable<Integer> {
-        @Mixin
-        Selection selection;
+    static final class ReplayCommand extends OnSelection {
 
         @Option(names = "--dry-run", description = "only say what would be replayed")
         boolean dryRun;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
             List<ConsumerRecord<byte[], byte[]>> records = selection.read();
-            PrintStreamLike out = new PrintStreamLike(spec.commandLine().getOut());
+            PrintStreamLike out = out();
             if (dryRun) {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     out.line("would replay %s/%d@%d to %s", r.topic(), r.partition(), r.offset(), DeadLetter.of(r).sourceTopic());

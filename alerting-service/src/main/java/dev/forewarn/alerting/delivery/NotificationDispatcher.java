@@ -222,32 +222,32 @@ public final class NotificationDispatcher implements AutoCloseable {
         });
         long lastCommit = System.nanoTime();
         while (running) {
-                ConsumerRecords<String, AlertNotification> records;
-                try {
-                    records = consumer.poll(Duration.ofMillis(200));
-                    registryWaits = 0;
-                } catch (RecordDeserializationException e) {
-                    unreadable(e);
-                    continue;
-                }
-                for (ConsumerRecord<String, AlertNotification> record : records) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    offsets.started(partition, record.offset());
-                    CompletableFuture<Void> done = record.topic().equals(AlertingConfig.RETRY) ? fromRetryTopic(record)
-                            : deliver(record.value());
-                    done.whenComplete((ok, error) -> {
-                        if (error != null) {
-                            fatal("delivery of " + partition + "@" + record.offset(), error);
-                        } else {
-                            offsets.finished(partition, record.offset());
-                        }
-                    });
-                }
-                pauseWhatMustWait();
-                if (System.nanoTime() - lastCommit > 1_000_000_000L) {
-                    commit();
-                    lastCommit = System.nanoTime();
-                }
+            ConsumerRecords<String, AlertNotification> records;
+            try {
+                records = consumer.poll(Duration.ofMillis(200));
+                registryWaits = 0;
+            } catch (RecordDeserializationException e) {
+                unreadable(e);
+                continue;
+            }
+            for (ConsumerRecord<String, AlertNotification> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                offsets.started(partition, record.offset());
+                CompletableFuture<Void> done = record.topic().equals(AlertingConfig.RETRY) ? fromRetryTopic(record)
+                        : deliver(record.value());
+                done.whenComplete((ok, error) -> {
+                    if (error != null) {
+                        fatal("delivery of " + partition + "@" + record.offset(), error);
+                    } else {
+                        offsets.finished(partition, record.offset());
+                    }
+                });
+            }
+            pauseWhatMustWait();
+            if (System.nanoTime() - lastCommit > 1_000_000_000L) {
+                commit();
+                lastCommit = System.nanoTime();
+            }
         }
     }
 
@@ -257,7 +257,8 @@ public final class NotificationDispatcher implements AutoCloseable {
      */
     private void pauseWhatMustWait() {
         catchingUp.entrySet().removeIf(e -> !consumer.assignment().contains(e.getKey()) || consumer.position(e.getKey()) >= e.getValue());
-        boolean full = offsets.inFlight() >= config.maxInFlight();
+        // Only notifications being delivered count: those waiting in the retry topic for their due time must not stop the outbox.
+        boolean full = offsets.inFlight(AlertingConfig.OUTBOX) >= config.maxInFlight();
         List<TopicPartition> pause = new java.util.ArrayList<>();
         List<TopicPartition> resume = new java.util.ArrayList<>();
         for (TopicPartition tp : consumer.assignment()) {

@@ -35,6 +35,17 @@ final class OffsetTracker {
         return inFlight;
     }
 
+    /** Unfinished records of {@code topic}'s partitions. */
+    synchronized int inFlight(String topic) {
+        int count = 0;
+        for (Map.Entry<TopicPartition, TreeSet<Long>> e : pending.entrySet()) {
+            if (e.getKey().topic().equals(topic)) {
+                count += e.getValue().size();
+            }
+        }
+        return count;
+    }
+
     /** Offsets to commit that moved since the last call. */
     synchronized Map<TopicPartition, OffsetAndMetadata> committable() {
         Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();

@@ -22,6 +22,9 @@ class OffsetTrackerTest {
 
         assertThat(tracker.committable().get(P0).offset()).isEqualTo(11);
         assertThat(tracker.inFlight()).isEqualTo(2);
+        tracker.started(new TopicPartition("alerts.retry", 0), 7); // waiting for its due time
+        assertThat(tracker.inFlight("alerts.outbox")).as("what is being delivered from the outbox").isEqualTo(2);
+        tracker.finished(new TopicPartition("alerts.retry", 0), 7);
 
         tracker.finished(P0, 11);
         tracker.finished(P0, 14);
