@@ -44,6 +44,9 @@ public final class AlertingMetrics {
             attempts.put(channel, Timer.builder("forewarn.alerting.delivery")
                     .description("Duration of one delivery attempt")
                     .tag("channel", channel.name()).publishPercentileHistogram().register(registry));
+            // Exported at 0 from the start, so a dashboard or alert rule sees the series before the first failure.
+            channelErrors(channel);
+            undeliverableCounter(channel);
             retries.put(channel, Counter.builder("forewarn.alerting.retries")
                     .description("Delivery attempts that failed and were scheduled again")
                     .tag("channel", channel.name()).register(registry));
@@ -103,14 +106,22 @@ public final class AlertingMetrics {
 
     /** A channel that threw or whose future failed (a bug or an unexpected fault in it; the attempt is retried). */
     public void channelError(NotificationChannel channel) {
-        Counter.builder("forewarn.alerting.channel.errors").description("Delivery attempts whose channel threw instead of answering")
-                .tag("channel", channel.name()).register(registry).increment();
+        channelErrors(channel).increment();
+    }
+
+    private Counter channelErrors(NotificationChannel channel) {
+        return Counter.builder("forewarn.alerting.channel.errors").description("Delivery attempts whose channel threw instead of answering")
+                .tag("channel", channel.name()).register(registry);
     }
 
     /** A destination a notification could not be delivered to for good (it went to the default route). */
     public void undeliverable(NotificationChannel channel) {
-        Counter.builder("forewarn.alerting.undeliverable").description("Notifications that could not be delivered to a destination for good")
-                .tag("channel", channel.name()).register(registry).increment();
+        undeliverableCounter(channel).increment();
+    }
+
+    private Counter undeliverableCounter(NotificationChannel channel) {
+        return Counter.builder("forewarn.alerting.undeliverable").description("Notifications that could not be delivered to a destination for good")
+                .tag("channel", channel.name()).register(registry);
     }
 
     /** An outbox record that could not be read for a reason other than a registry outage (skipped, logged). */

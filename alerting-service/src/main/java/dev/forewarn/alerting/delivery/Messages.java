@@ -62,31 +62,44 @@ public final class Messages {
         return root.toString();
     }
 
-    /** A Slack incoming-webhook message with blocks (and a text fallback). */
+    /**
+     * A Slack incoming-webhook message with blocks (and a text fallback). Every mrkdwn text is
+     * escaped (&amp;, &lt;, &gt;, as Slack asks): entity ids, owner names and reasons come from
+     * signals and owner records, and {@code <!channel>} or {@code <https://evil|a link>} in them
+     * must show as text, not ping a channel or hide a link. The header is plain_text (never parsed).
+     */
     public static String slackJson(AlertNotification n, String publicUrl) {
-        ObjectNode root = JSON.createObjectNode().put("text", subject(n));
+        ObjectNode root = JSON.createObjectNode().put("text", slack(subject(n)));
         ArrayNode blocks = root.putArray("blocks");
         blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", subject(n));
         if (n.getDeliveryNote() != null) {
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", ":warning: " + n.getDeliveryNote());
+            section(blocks, ":warning: " + slack(n.getDeliveryNote()));
         }
-        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", summary(n, true));
+        section(blocks, slack(summary(n, true)));
         if (!n.getNewlyGroupedAlerts().isEmpty()) {
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
-                    .put("text", "*Newly affected customers*: " + String.join(", ", n.getNewlyGroupedAlerts()));
+            section(blocks, "*Newly affected customers*: " + slack(String.join(", ", n.getNewlyGroupedAlerts())));
         }
         if (n.getAffectedBy() != null) {
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", affectedBy(n, publicUrl));
+            section(blocks, slack(affectedBy(n, publicUrl)));
         }
         if (!n.getTopContributors().isEmpty()) {
             StringBuilder reasons = new StringBuilder("*Top reasons*\n");
-            n.getTopContributors().forEach(c -> reasons.append("• ").append(reason(c)).append('\n'));
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", reasons.toString());
+            n.getTopContributors().forEach(c -> reasons.append("• ").append(slack(reason(c))).append('\n'));
+            section(blocks, reasons.toString());
         }
         ObjectNode actions = blocks.addObject().put("type", "actions");
         actions.putArray("elements").addObject().put("type", "button").put("url", publicUrl + "/v1/alerts/" + n.getAlertId())
                 .putObject("text").put("type", "plain_text").put("text", "Open alert");
         return root.toString();
+    }
+
+    private static void section(ArrayNode blocks, String mrkdwn) {
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", mrkdwn);
+    }
+
+    /** Slack's escaping for text in mrkdwn and the fallback {@code text}: the three characters it parses. */
+    static String slack(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     public static String subject(AlertNotification n) {
