@@ -164,7 +164,7 @@ class NotificationDispatcherIT {
                 .anyMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED));
         assertThat(audit(notificationId)).extracting(NotificationRecord::getOutcome)
                 .containsExactly(DeliveryOutcome.RETRYING, DeliveryOutcome.RETRYING, DeliveryOutcome.DELIVERED);
-        assertThat(meters.get("forewarn.alerting.channel.errors").counter().count()).isEqualTo(2);
+        assertThat(meters.get("forewarn.alerting.channel.errors").tag("channel", "WEBHOOK").counter().count()).isEqualTo(2);
         await().atMost(Duration.ofSeconds(30)).alias("offset committed past the notification")
                 .until(() -> committed(written) > written.offset());
         assertThat(fatal.get()).isNull();
@@ -266,6 +266,6 @@ class NotificationDispatcherIT {
         assertThat(rerouted.getOwnerId()).isEqualTo("quality-team");
         assertThat(rerouted.getDeliveryNote()).contains("am-" + run).contains("http://127.0.0.9:9/hooks/down").contains("HTTP 503");
         assertThat(audit(a + "/1")).extracting(NotificationRecord::getError).anyMatch(e -> e != null && e.startsWith("undeliverable:"));
-        assertThat(meters.get("forewarn.alerting.undeliverable").counter().count()).isEqualTo(1);
+        assertThat(meters.get("forewarn.alerting.undeliverable").tag("channel", "WEBHOOK").counter().count()).isEqualTo(1);
     }
 }
