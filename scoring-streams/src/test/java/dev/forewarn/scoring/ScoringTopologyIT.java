@@ -178,12 +178,15 @@ class ScoringTopologyIT {
                 .setSource("shop").setReason(ReturnReason.DEFECTIVE).build(), T0);
         send(reports, "C-1", negative("C-1", null, T0, 9), T0);
         send(reports, "someone-else", negative("C-1", null, T0, 3), T0);
+        send(reports, "C-1\r\nforged", negative("C-1\r\nforged", null, T0, 3), T0); // a direct producer's id with a line break
         send(reports, "C-1", negative("C-1", null, T0, 3), T0);
 
         List<TestRecord<byte[], byte[]>> dlq = reportsDlq.readRecordsToList();
         List<TestRecord<byte[], byte[]>> returnDlq = returnsDlq.readRecordsToList();
 
-        assertThat(dlq).hasSize(4);
+        assertThat(dlq).hasSize(5);
+        assertThat(header(dlq.get(4), SignalIntake.HEADER_REASON)).isEqualTo("validation");
+        assertThat(header(dlq.get(4), SignalIntake.HEADER_MESSAGE)).contains("customerId contains control characters");
         assertThat(dlq.get(0).value()).containsExactly(0, 0, 0, 0, 42, 1, 2);
         assertThat(header(dlq.get(0), SignalIntake.HEADER_REASON)).isEqualTo("deserialization");
         assertThat(header(dlq.get(0), SignalIntake.HEADER_TOPIC)).isEqualTo(ScoringConfig.REPORTS);

@@ -70,6 +70,33 @@ final class FieldReader {
         return text;
     }
 
+    /**
+     * An identifier (event, customer, product, complaint, order): a string without any control or
+     * line-breaking character at all — ids end up in keys, logs, headers and messages, where a CR,
+     * LF or tab could forge a line or a header.
+     */
+    String optionalId(String name, int maxLength) {
+        String text = optionalString(name, maxLength);
+        if (text != null && !isPrintableId(text)) {
+            fail(name, "characters", name + " must not contain control characters, tabs or line breaks");
+            return null;
+        }
+        return text;
+    }
+
+    String requiredId(String name, int maxLength) {
+        String value = optionalId(name, maxLength);
+        if (value == null && present(name) == null) {
+            fail(name, "required", name + " is required");
+        }
+        return value;
+    }
+
+    /** No C0 or C1 control character (tab and line breaks included), no DEL, no Unicode line or paragraph separator. */
+    public static boolean isPrintableId(String text) {
+        return text.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029);
+    }
+
     /** Control characters (other than tab and line breaks) and unpaired surrogates cannot be stored faithfully. */
     private static String encodingProblem(String text) {
         for (int i = 0; i < text.length(); i++) {

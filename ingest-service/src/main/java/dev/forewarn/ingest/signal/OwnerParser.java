@@ -45,6 +45,9 @@ public final class OwnerParser {
         if (entityId.isBlank() || entityId.length() > SignalParser.ID_LENGTH) {
             violations.add(new Violation("/entityId", "max-length",
                     "entityId (path) must be 1 to " + SignalParser.ID_LENGTH + " characters"));
+        } else if (!FieldReader.isPrintableId(entityId)) {
+            violations.add(new Violation("/entityId", "characters",
+                    "entityId (path) must not contain control characters, tabs or line breaks"));
         }
         return violations;
     }
@@ -72,7 +75,7 @@ public final class OwnerParser {
             return new Invalid(List.of(new Violation("", "type", "the owner must be a JSON object")));
         }
         FieldReader fields = new FieldReader(body);
-        String ownerId = fields.requiredString("ownerId", SignalParser.ID_LENGTH);
+        String ownerId = fields.requiredId("ownerId", SignalParser.ID_LENGTH);
         String ownerName = fields.optionalString("ownerName", SignalParser.SHORT_TEXT * 4);
         String email = email(fields, "email");
         String webhook = url(fields, "webhookUrl");

@@ -85,16 +85,16 @@ public final class SignalParser {
             return new Invalid(List.of(new Violation("", "type", "each signal must be a JSON object")));
         }
         FieldReader fields = new FieldReader(item);
-        String bodyEventId = fields.optionalString("eventId", ID_LENGTH);
+        String bodyEventId = fields.optionalId("eventId", ID_LENGTH);
         if (bodyEventId == null && assignedEventId.isPresent() && !isHeaderKey(assignedEventId.get())) {
             fields.fail("eventId", "idempotency-key", "the Idempotency-Key header must be 1 to " + ID_LENGTH
                     + " printable ASCII characters");
         }
         String eventId = Optional.ofNullable(bodyEventId).or(() -> assignedEventId)
                 .orElseGet(EventIds::next);
-        String customerId = fields.requiredString("customerId", ID_LENGTH);
+        String customerId = fields.requiredId("customerId", ID_LENGTH);
         Instant occurredAt = fields.timestamp("occurredAt", true, rules.clock(), rules.maxFuture(), rules.maxAge(), true);
-        String productId = fields.optionalString("productId", ID_LENGTH);
+        String productId = fields.optionalId("productId", ID_LENGTH);
         KanoCategory kano = fields.optionalEnum("kanoCategory", KanoCategory.class);
         String channel = fields.optionalString("channel", SHORT_TEXT);
         if (rules.rejectUnknownFields()) {
@@ -136,7 +136,7 @@ public final class SignalParser {
     }
 
     private Supplier<SpecificRecord> complaint(FieldReader fields, Common c) {
-        String complaintId = fields.requiredString("complaintId", ID_LENGTH);
+        String complaintId = fields.requiredId("complaintId", ID_LENGTH);
         ComplaintStatus status = fields.requiredEnum("status", ComplaintStatus.class);
         int severity = fields.integer("severity", 3, 1, 5);
         Instant slaDueAt = fields.timestamp("slaDueAt", false, rules.clock(), rules.maxFuture(), rules.maxAge(), false);
@@ -156,7 +156,7 @@ public final class SignalParser {
         }
         ReturnReason reason = fields.requiredEnum("reason", ReturnReason.class);
         int quantity = fields.integer("quantity", 1, 1, 10_000);
-        String orderId = fields.optionalString("orderId", ID_LENGTH);
+        String orderId = fields.optionalId("orderId", ID_LENGTH);
         String comment = fields.optionalString("comment", LONG_TEXT);
         return () -> ProductReturn.newBuilder()
                 .setEventId(c.eventId()).setCustomerId(c.customerId()).setOccurredAt(c.occurredAt())

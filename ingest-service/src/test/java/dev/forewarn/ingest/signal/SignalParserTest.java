@@ -93,6 +93,9 @@ class SignalParserTest {
             "no offset              | {\"customerId\":\"C\",\"occurredAt\":\"2026-03-02T09:00:00\",\"feedbackType\":\"NEGATIVE\"}     | /occurredAt   | timestamp",
             "future                 | {\"customerId\":\"C\",\"occurredAt\":\"2026-03-02T10:06:00Z\",\"feedbackType\":\"NEGATIVE\"}    | /occurredAt   | not-in-future",
             "too old                | {\"customerId\":\"C\",\"occurredAt\":\"2024-01-01T00:00:00Z\",\"feedbackType\":\"NEGATIVE\"}    | /occurredAt   | max-age",
+            "CR LF in customerId    | {\"customerId\":\"C-1\\r\\nX-Forged: 1\",\"occurredAt\":\"2026-03-02T09:00:00Z\",\"feedbackType\":\"NEGATIVE\"} | /customerId | characters",
+            "tab in productId       | {\"customerId\":\"C\",\"productId\":\"P\\t1\",\"occurredAt\":\"2026-03-02T09:00:00Z\",\"feedbackType\":\"NEGATIVE\"} | /productId | characters",
+            "C1 control in eventId  | {\"eventId\":\"e\\u0085\",\"customerId\":\"C\",\"occurredAt\":\"2026-03-02T09:00:00Z\",\"feedbackType\":\"NEGATIVE\"} | /eventId | characters",
     })
     void shouldNameTheFieldAndRuleOfEachViolation(String name, String body, String pointer, String rule) {
         assertThat(parse(SignalType.REPORT, body)).isInstanceOfSatisfying(SignalParser.Invalid.class, invalid ->

@@ -85,12 +85,15 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
     public static Signal toSignal(SpecificRecord value, List<String> problems) {
         if (value instanceof CustomerReport r) {
             check(problems, r.getEventId(), r.getCustomerId());
+            printable(problems, "productId", r.getProductId());
             severity(problems, r.getSeverity());
             return problems.isEmpty() ? Signal.report(r.getEventId(), r.getCustomerId(), blankToNull(r.getProductId()),
                     r.getOccurredAt().toEpochMilli(), r.getKanoCategory(), r.getFeedbackType(), r.getSeverity()).withSource(r.getSource()) : null;
         }
         if (value instanceof Complaint c) {
             check(problems, c.getEventId(), c.getCustomerId());
+            printable(problems, "productId", c.getProductId());
+            printable(problems, "complaintId", c.getComplaintId());
             severity(problems, c.getSeverity());
             if (c.getComplaintId() == null || c.getComplaintId().isBlank()) {
                 problems.add("complaintId is empty");
@@ -101,6 +104,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
         }
         if (value instanceof ProductReturn r) {
             check(problems, r.getEventId(), r.getCustomerId());
+            printable(problems, "productId", r.getProductId());
             if (r.getProductId() == null || r.getProductId().isBlank()) {
                 problems.add("productId is required for a return");
             }
@@ -120,6 +124,15 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
         }
         if (customerId == null || customerId.isBlank()) {
             problems.add("customerId is empty");
+        }
+        printable(problems, "eventId", eventId);
+        printable(problems, "customerId", customerId);
+    }
+
+    /** Ids go into keys, logs and messages: no control character, tab or line break (ingest refuses them the same way). */
+    private static void printable(List<String> problems, String name, String id) {
+        if (id != null && id.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029)) {
+            problems.add(name + " contains control characters, tabs or line breaks");
         }
     }
 
