@@ -229,6 +229,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("SCORING_STATE_DIR", home.resolve("state").toString());
         env.put("ALERTING_STATE_DIR", home.resolve("state").toString());
         env.put("ALERTING_WEBHOOK_SECRET", webhookSecret);
+        // The default route (entities without an owner, notifications an owner's destination refused) is visible here too.
+        env.putIfAbsent("ALERTING_DEFAULT_WEBHOOK_URL", receiver.url() + "/hooks/quality-team");
         if (!env.containsKey("ALERTING_SMTP_HOST")) { // a mail server of the user's own wins over the sink
             env.put("ALERTING_SMTP_HOST", "127.0.0.1");
             env.put("ALERTING_SMTP_PORT", Integer.toString(mail.port()));

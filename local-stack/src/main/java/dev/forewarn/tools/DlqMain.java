@@ -118,7 +118,11 @@ public final class DlqMain implements Callable<Integer> {
                     consumer.seek(tp, Math.max(from == null ? 0 : from, consumer.beginningOffsets(List.of(tp)).get(tp)));
                 }
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                    if (System.nanoTime() > deadline) {
+                        // Never act on part of the selection as if it were all of it.
+                        throw new IllegalStateException("could not read " + topic + " to its end offsets " + end + " within 2 minutes");
+                    }
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition())) && filter().test(r)) {
                             selected.add(r);

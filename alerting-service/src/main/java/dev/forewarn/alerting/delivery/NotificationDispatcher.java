@@ -461,8 +461,8 @@ public final class NotificationDispatcher implements AutoCloseable {
                     if (result.retryAfter() != null && result.retryAfter().compareTo(wait) > 0) {
                         wait = result.retryAfter().compareTo(config.retryHorizon()) > 0 ? config.retryHorizon() : result.retryAfter();
                     }
-                    if (!t.fromRetryTopic() && attempt < config.maxAttempts() && wait.compareTo(config.maxBackoff()) <= 0
-                            && result.retryAfter() == null) {
+                    // Quick attempts in memory first, unless the receiver said how long to wait.
+                    if (!t.fromRetryTopic() && attempt < config.maxAttempts() && result.retryAfter() == null) {
                         Duration inMemory = wait;
                         return record(n, d, DeliveryOutcome.RETRYING, attempt, result.httpStatus(), result.error())
                                 .thenCompose(ignored -> later(inMemory, () -> attempt(n, d, t.next())));
@@ -566,9 +566,11 @@ public final class NotificationDispatcher implements AutoCloseable {
     private CompletableFuture<Void> undeliverable(AlertNotification n, NotificationDestination d, int attempt, Integer status,
                                                   String reason) {
         metrics.undeliverable(d.getChannel());
-        return record(n, d, DeliveryOutcome.FAILED, attempt, status, "undeliverable: " + reason).thenCompose(ignored -> {
-            List<NotificationDestination> fallback = dev.forewarn.alerting.route.Route.of(null, n.getKind(), defaultRoute).destinations();
-            if (n.getDeliveryNote() != null || fallback.isEmpty() || fallback.contains(d)) {
+        List<NotificationDestination> fallback = dev.forewarn.alerting.route.Route.of(null, n.getKind(), defaultRoute).destinations();
+        boolean reroute = n.getDeliveryNote() == null && !fallback.isEmpty() && !fallback.contains(d);
+        String outcome = reason + (reroute ? "; sent to the default route instead" : "; there is no other route for it");
+        return record(n, d, DeliveryOutcome.FAILED, attempt, status, "undeliverable: " + outcome).thenCompose(ignored -> {
+            if (!reroute) {
                 LOG.error("notification {} of {} to {} {} is undeliverable ({}) and has no other route", n.getNotificationId(),
                         n.getAlertId(), d.getChannel(), redact(d.getAddress()), reason);
                 return CompletableFuture.completedFuture(null);

@@ -129,7 +129,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             alert.getUndeliverable().remove(0);
         }
         lifecycle.record(alert, now, "undeliverable", delivery.getKind() + " to " + delivery.getChannel() + " "
-                + delivery.getDestination() + ": " + reason + "; sent to the default route");
+                + delivery.getDestination() + ": " + reason);
         return new AlertLifecycle.Outcome(alert, true, List.of());
     }
 
