@@ -42,18 +42,6 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                              DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
                              Map<String, Object> kafkaProperties) {
 
-    public static final String TRANSITIONS = "risk.transitions";
-    public static final String SCORES = "risk.scores";
-    public static final String OWNERS = "customer.owners";
-    public static final String COMMANDS = "alerts.commands";
-    public static final String SILENCES = "alerts.silences";
-    public static final String STATE = "alerts.state";
-    public static final String OUTBOX = "alerts.outbox";
-    /** Notifications waiting for their next attempt after a destination failed for a while (same key and partitions as the outbox). */
-    public static final String RETRY = "alerts.retry";
-    public static final String NOTIFICATIONS = "alerts.notifications";
-    public static final String DLQ = "alerts.dlq";
-
     /**
      * @param maxAttempts   {@code ALERTING_MAX_ATTEMPTS}, default 6
      * @param backoff       {@code ALERTING_RETRY_BACKOFF}, default 1s (doubles per attempt, full jitter)

@@ -20,6 +20,10 @@ import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
 import dev.forewarn.service.RegistryAwareDeserializationHandler;
 import dev.forewarn.service.StreamsSupervision;
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.topics.TopicSerdes;
+import dev.forewarn.topics.TopicSpec;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -87,21 +91,30 @@ public final class AlertingService implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         // Notifications are decided within a commit interval; 100 ms keeps the end-to-end delay low.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, AlertingConfig.DLQ);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicCatalogue.ALERTS_DLQ.name());
         // A record that cannot be read goes to alerts.dlq; one that cannot be read because the registry is down waits for it.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RegistryAwareDeserializationHandler.class);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Every internal topic and store is named: a topology change can never silently rename a changelog.
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.putAll(config.kafkaProperties());
         return props;
     }
 
+    /** The topics alerting reads and writes; it does not start without them (see {@link TopicAdmin#require}). */
+    static final List<TopicSpec<?, ?>> TOPICS = List.of(TopicCatalogue.TRANSITIONS, TopicCatalogue.SCORES, TopicCatalogue.OWNERS,
+            TopicCatalogue.ALERT_COMMANDS, TopicCatalogue.SILENCES, TopicCatalogue.ALERT_STATE, TopicCatalogue.OUTBOX,
+            TopicCatalogue.RETRY, TopicCatalogue.NOTIFICATIONS, TopicCatalogue.ALERTS_DLQ);
+
     public static AlertingService start(AlertingConfig config) {
         AvroSchemas.trustGeneratedClasses();
-        checkCoPartitioned(config);
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            TopicAdmin.require(admin, TOPICS, List.of(TopicCatalogue.ALERT_INPUTS, TopicCatalogue.DISPATCH));
+        }
         PrometheusMeterRegistry registry = Metrics.prometheus("alerting-service");
         AlertingMetrics metrics = new AlertingMetrics(registry);
         AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
-        SchemaRegistryClient schemaRegistry = new SchemaRegistryClient(serdeConfig.registry());
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.http(serdeConfig.registry());
         Metrics.registryErrors(registry, schemaRegistry);
 
         KafkaProducer<String, SpecificRecord> apiProducer = new KafkaProducer<>(producerProps(config, "api"), new StringSerializer(),
@@ -118,7 +131,7 @@ public final class AlertingService implements AutoCloseable {
                 });
         metrics.alertsByState(api::countsByState);
 
-        KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics, schemaRegistry), streamsProperties(config));
+        KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics, new TopicSerdes(schemaRegistry, serdeConfig)), streamsProperties(config));
         CountDownLatch failed = StreamsSupervision.supervise(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -170,38 +183,6 @@ public final class AlertingService implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + name);
         return props;
-    }
-
-    /** The lifecycle reads the transitions, scores and commands of one alert in one task: the three topics need the same partition count. */
-    private static void checkCoPartitioned(AlertingConfig config) {
-        List<String> names = List.of(AlertingConfig.TRANSITIONS, AlertingConfig.SCORES, AlertingConfig.COMMANDS,
-                AlertingConfig.NOTIFICATIONS);
-        try (Admin admin = Admin.create(config.kafkaProperties())) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(AlertingConfig.TRANSITIONS, AlertingConfig.SCORES,
-                    AlertingConfig.COMMANDS, AlertingConfig.NOTIFICATIONS, AlertingConfig.OUTBOX, AlertingConfig.RETRY))
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
-            int transitions = topics.get(AlertingConfig.TRANSITIONS).partitions().size();
-            for (String name : names) {
-                int partitions = topics.get(name).partitions().size();
-                if (partitions != transitions) {
-                    throw new IllegalStateException(AlertingConfig.TRANSITIONS + " has " + transitions + " partitions but "
-                            + name + " has " + partitions + "; they must have the same partition count");
-                }
-            }
-            // The dispatcher reads a retry partition with the outbox partition of the same number (both keyed by alert id).
-            int outbox = topics.get(AlertingConfig.OUTBOX).partitions().size();
-            int retry = topics.get(AlertingConfig.RETRY).partitions().size();
-            if (outbox != retry) {
-                throw new IllegalStateException(AlertingConfig.OUTBOX + " has " + outbox + " partitions but " + AlertingConfig.RETRY
-                        + " has " + retry + "; they must have the same partition count");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking topics", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot describe " + String.join(", ", names)
-                    + " (do they exist? topics are not auto-created): " + e.getMessage(), e);
-        }
     }
 
     @SuppressWarnings("unchecked")

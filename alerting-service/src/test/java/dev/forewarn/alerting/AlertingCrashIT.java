@@ -1,5 +1,6 @@
 package dev.forewarn.alerting;
 
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -93,10 +94,10 @@ class AlertingCrashIT {
                 await().atMost(Duration.ofSeconds(90)).until(() -> status(port, "GET", "/health/ready") == 200);
                 AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
                 try (var producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()), new StringSerializer(),
-                        new AvroSerializer<RiskTransition>(new SchemaRegistryClient(serde.registry()), serde, false))) {
+                        new AvroSerializer<RiskTransition>(SchemaRegistryClient.http(serde.registry()), serde, false))) {
                     for (int i = 0; i < ALERTS; i++) {
                         String customer = "K" + run + "-" + i;
-                        producer.send(new ProducerRecord<>(AlertingConfig.TRANSITIONS, "CUSTOMER:" + customer, TestRecords.riskTransition()
+                        producer.send(new ProducerRecord<>(TopicCatalogue.TRANSITIONS.name(), "CUSTOMER:" + customer, TestRecords.riskTransition()
                                 .setEntityType(EntityType.CUSTOMER).setEntityId(customer).setKind(TransitionKind.ESCALATED)
                                 .setToLevel(RiskLevel.WARNING).setOccurredAt(Instant.now()).build()));
                     }

@@ -1,5 +1,6 @@
 package dev.forewarn.alerting;
 
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,16 +72,7 @@ public class AlertingServiceIT {
 
     /** Creates the topics the service needs, as the local stack's topic init does. */
     public static void createTopics(Map<String, Object> props) {
-        Topics.create(props, AlertingConfig.TRANSITIONS, 3, false);
-        Topics.create(props, AlertingConfig.SCORES, 3, true);
-        Topics.create(props, AlertingConfig.COMMANDS, 3, false);
-        Topics.create(props, AlertingConfig.OWNERS, 3, true);
-        Topics.create(props, AlertingConfig.SILENCES, 1, true);
-        Topics.create(props, AlertingConfig.STATE, 3, true);
-        Topics.create(props, AlertingConfig.OUTBOX, 3, false);
-        Topics.create(props, AlertingConfig.RETRY, 3, false);
-        Topics.create(props, AlertingConfig.NOTIFICATIONS, 3, false);
-        Topics.create(props, AlertingConfig.DLQ, 1, false);
+        Topics.createCatalogue(props);
     }
 
     @BeforeAll
@@ -105,7 +97,7 @@ public class AlertingServiceIT {
         service = AlertingService.start(config);
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         @SuppressWarnings({"unchecked", "rawtypes"})
-        AvroSerializer<SpecificRecord> values = new AvroSerializer(new SchemaRegistryClient(serde.registry()), serde, false);
+        AvroSerializer<SpecificRecord> values = new AvroSerializer(SchemaRegistryClient.http(serde.registry()), serde, false);
         producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()), new StringSerializer(), values);
         await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/health/ready", null, true).statusCode() == 200);
     }
@@ -139,7 +131,7 @@ public class AlertingServiceIT {
     }
 
     private static void owner(EntityType type, String id, OwnerAssignment.Builder owner) throws Exception {
-        producer.send(new ProducerRecord<>(AlertingConfig.OWNERS, type + ":" + id,
+        producer.send(new ProducerRecord<>(TopicCatalogue.OWNERS.name(), type + ":" + id,
                 owner.setEntityType(type).setEntityId(id).build())).get();
     }
 
@@ -150,7 +142,7 @@ public class AlertingServiceIT {
         if (reasons.length > 0) {
             t.setTopContributors(Arrays.asList(reasons));
         }
-        producer.send(new ProducerRecord<>(AlertingConfig.TRANSITIONS, type + ":" + id, t.build())).get();
+        producer.send(new ProducerRecord<>(TopicCatalogue.TRANSITIONS.name(), type + ":" + id, t.build())).get();
     }
 
     /** A product with an owner and a CRITICAL alert; returns a reason about it for customer transitions. */
@@ -175,7 +167,7 @@ public class AlertingServiceIT {
     private static List<NotificationRecord> audit(String alertId) {
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return Topics.readToEnd(props, AlertingConfig.NOTIFICATIONS, Topics.avro(KAFKA, NotificationRecord.class)).stream()
+        return Topics.readToEnd(props, TopicCatalogue.NOTIFICATIONS.name(), Topics.avro(KAFKA, NotificationRecord.class)).stream()
                 .map(r -> r.value()).filter(r -> r.getAlertId().equals(alertId)).toList();
     }
 

@@ -8,9 +8,14 @@ import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.KafkaReadiness;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.topics.TopicSpec;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +41,12 @@ public final class IngestService implements AutoCloseable {
         this.kafka = kafka;
     }
 
+    /** The topics ingest writes; it does not start when one is missing or mis-configured (see {@link TopicAdmin#require}). */
+    static final List<TopicSpec<?, ?>> TOPICS = List.of(TopicCatalogue.REPORTS, TopicCatalogue.COMPLAINTS, TopicCatalogue.RETURNS,
+            TopicCatalogue.OWNERS);
+
     public static IngestService start(IngestConfig config) {
+        checkTopics(config);
         PrometheusMeterRegistry metrics = Metrics.prometheus("ingest-service");
         SignalPublisher publisher = new SignalPublisher(config.kafkaProperties(), config.registryUrl());
         KafkaReadiness kafka = null;
@@ -57,6 +67,20 @@ public final class IngestService implements AutoCloseable {
             }
             publisher.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to start on missing or mis-configured topics. Unlike the Streams services, ingest starts while Kafka
+     * is unreachable (it is then not ready, and answers 503): the check is skipped with a warning.
+     */
+    private static void checkTopics(IngestConfig config) {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            TopicAdmin.require(admin, TOPICS, List.of(TopicCatalogue.SIGNALS));
+        } catch (TopicAdmin.TopicMismatchException e) {
+            throw e;
+        } catch (IllegalStateException e) {
+            LOG.warn("could not check the topics ({}); starting without the check", e.getMessage());
         }
     }
 

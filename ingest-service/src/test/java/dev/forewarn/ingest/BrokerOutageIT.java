@@ -42,7 +42,7 @@ class BrokerOutageIT {
     @BeforeAll
     static void start() {
         broker = KafkaBrokerProcess.start(Path.of("target", "broker-outage-" + UUID.randomUUID()), 0);
-        Topics.create(Map.of("bootstrap.servers", broker.bootstrapServers()), "customer.reports", 3, false);
+        Topics.createCatalogue(Map.of("bootstrap.servers", broker.bootstrapServers()));
         // Shorter producer timeouts than production so records caught by the outage fail within the test.
         service = IngestService.start(IngestConfig.of(REGISTRY.schemaRegistryUrl(), ApiKeys.parse(IngestClient.KEYS),
                 Map.of("bootstrap.servers", broker.bootstrapServers(), "request.timeout.ms", 4_000,

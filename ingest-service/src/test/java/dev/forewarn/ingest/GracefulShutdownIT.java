@@ -28,7 +28,7 @@ class GracefulShutdownIT {
 
     @Test
     void shouldFinishInFlightRequestsBeforeStopping() throws Exception {
-        KAFKA.createTopic("customer.reports", 3, false);
+        KAFKA.createCatalogue();
         Map<String, Object> kafka = new HashMap<>(KAFKA.clientProperties());
         kafka.put("linger.ms", 3_000); // keeps the requests in flight long enough to shut down under them
         IngestService service = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(),

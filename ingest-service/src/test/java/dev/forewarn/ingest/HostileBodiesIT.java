@@ -45,10 +45,7 @@ class HostileBodiesIT {
 
     @BeforeAll
     static void start() {
-        KAFKA.createTopic("customer.reports", 3, false);
-        KAFKA.createTopic("customer.complaints", 3, false);
-        KAFKA.createTopic("customer.returns", 3, false);
-        KAFKA.createTopic(IngestApi.OWNERS_TOPIC, 3, true);
+        KAFKA.createCatalogue();
         service = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(), ApiKeys.parse(IngestClient.KEYS),
                 KAFKA.clientProperties()));
         client = new IngestClient(service.port(), IngestClient.CRM_KEY);

@@ -33,8 +33,7 @@ class IngestServiceIT {
 
     @BeforeAll
     static void start() {
-        KAFKA.createTopic("customer.reports", 3, false);
-        KAFKA.createTopic(IngestApi.OWNERS_TOPIC, 3, true);
+        KAFKA.createCatalogue();
         service = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(), ApiKeys.parse(IngestClient.KEYS),
                 KAFKA.clientProperties()));
         crm = new IngestClient(service.port(), IngestClient.CRM_KEY);

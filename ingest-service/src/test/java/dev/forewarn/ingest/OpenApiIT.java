@@ -45,10 +45,7 @@ class OpenApiIT {
 
     @BeforeAll
     static void start() throws Exception {
-        for (String topic : List.of("customer.reports", "customer.complaints", "customer.returns")) {
-            KAFKA.createTopic(topic, 3, false);
-        }
-        KAFKA.createTopic(IngestApi.OWNERS_TOPIC, 3, true);
+        KAFKA.createCatalogue();
         service = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(), ApiKeys.parse(IngestClient.KEYS),
                 KAFKA.clientProperties()));
         client = new IngestClient(service.port(), IngestClient.CRM_KEY);

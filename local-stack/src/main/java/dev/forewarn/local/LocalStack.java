@@ -1,5 +1,7 @@
 package dev.forewarn.local;
 
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.alerting.AlertingConfig;
 import dev.forewarn.alerting.AlertingService;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
@@ -133,7 +135,7 @@ public final class LocalStack implements AutoCloseable {
 
         List<String> created = step(out, "topics", () -> {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                return StackTopics.create(admin, o.partitions(), (short) 1);
+                return TopicAdmin.createMissing(admin, TopicCatalogue.all(), o.partitions(), (short) 1);
             }
         });
         LOG.info("topics created: {}", created.isEmpty() ? "none, all exist" : created);

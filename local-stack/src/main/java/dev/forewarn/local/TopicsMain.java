@@ -1,5 +1,7 @@
 package dev.forewarn.local;
 
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.service.Env;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +9,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Creates the pipeline's topics on any cluster and exits: docker-compose's one-shot topic-init
+ * Creates the topics of the catalogue ({@link dev.forewarn.topics.TopicCatalogue}) that do not exist yet, on any cluster, and exits: docker-compose's one-shot topic-init
  * step. {@code KAFKA_BOOTSTRAP_SERVERS} (and any {@code KAFKA_*} client property),
  * {@code FOREWARN_PARTITIONS} (default 6), {@code FOREWARN_REPLICATION_FACTOR} (default 1).
  */
@@ -23,7 +25,7 @@ public final class TopicsMain {
         int partitions = env.integer("FOREWARN_PARTITIONS", 6, 1, 10_000);
         short replication = (short) env.integer("FOREWARN_REPLICATION_FACTOR", 1, 1, 32);
         try (Admin admin = Admin.create(props)) {
-            List<String> created = StackTopics.create(admin, partitions, replication);
+            List<String> created = TopicAdmin.createMissing(admin, TopicCatalogue.all(), partitions, replication);
             System.out.println("topics created: " + (created.isEmpty() ? "none (all exist)" : String.join(", ", created)));
         }
     }

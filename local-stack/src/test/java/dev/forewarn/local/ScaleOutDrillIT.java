@@ -1,5 +1,7 @@
 package dev.forewarn.local;
 
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -119,7 +121,7 @@ class ScaleOutDrillIT {
     @Test
     void shouldScoreAlertAndAnswerThroughTheSigkillOfOneInstanceOfEach() throws Exception {
         try (Admin admin = Admin.create(KAFKA.clientProperties())) {
-            StackTopics.create(admin, 3, (short) 1);
+            TopicAdmin.createMissing(admin, TopicCatalogue.all(), 3, (short) 1);
         }
         int[] ports = IntStream.range(0, 4).map(i -> ChildJvm.freePort()).toArray();
         List<Process> processes = new ArrayList<>();
@@ -141,7 +143,7 @@ class ScaleOutDrillIT {
             List<Integer> answers = new CopyOnWriteArrayList<>();
             Map<Integer, Integer> retryAfterMissing = new java.util.concurrent.ConcurrentHashMap<>();
             try (KafkaProducer<String, CustomerReport> producer = new KafkaProducer<>(props, new StringSerializer(),
-                    new AvroSerializer<>(new SchemaRegistryClient(serde.registry()), serde, false))) {
+                    new AvroSerializer<>(SchemaRegistryClient.http(serde.registry()), serde, false))) {
                 for (int round = 0; round < ROUNDS; round++) {
                     for (int i = 0; i < CUSTOMERS; i++) {
                         // MUST_BE severity 5: weight 10 each; two make WARNING, four CRITICAL.

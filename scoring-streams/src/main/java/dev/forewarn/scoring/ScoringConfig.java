@@ -36,12 +36,6 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
                             Duration scoreInterval, int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties,
                             String advertisedHost) {
 
-    public static final String REPORTS = "customer.reports";
-    public static final String COMPLAINTS = "customer.complaints";
-    public static final String RETURNS = "customer.returns";
-    public static final String SCORES = "risk.scores";
-    public static final String TRANSITIONS = "risk.transitions";
-
     public ScoringConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
         if (scoreInterval.toMillis() < 1) {

@@ -1,6 +1,7 @@
 package dev.forewarn.scoring;
 
 import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.scoring.intake.DlqProcessingExceptionHandler;
 import dev.forewarn.scoring.intake.DlqProductionExceptionHandler;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.query.RiskQueries;
@@ -13,11 +14,17 @@ import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
 import dev.forewarn.service.StreamsSupervision;
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.topics.TopicSerdes;
+import dev.forewarn.topics.TopicSpec;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import java.util.concurrent.atomic.AtomicReference;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -72,20 +79,31 @@ public final class ScoringService implements AutoCloseable {
         // backfill over 100,000 customers evicts (RocksDB write + changelog record) on almost every update.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingExceptionHandler.class);
+        // Every internal topic and store is named: a topology change can never silently rename a changelog.
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // A signal is never skipped: a partition without committed offsets is read from its start.
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         props.putAll(config.kafkaProperties());
         return props;
     }
 
+    /** The topics scoring reads and writes; it does not start without them (see {@link TopicAdmin#require}). */
+    static final List<TopicSpec<?, ?>> TOPICS = List.of(TopicCatalogue.REPORTS, TopicCatalogue.COMPLAINTS, TopicCatalogue.RETURNS,
+            TopicCatalogue.REPORTS_DLQ, TopicCatalogue.COMPLAINTS_DLQ, TopicCatalogue.RETURNS_DLQ, TopicCatalogue.SCORES,
+            TopicCatalogue.TRANSITIONS);
+
     public static ScoringService start(ScoringConfig config) {
         AvroSchemas.trustGeneratedClasses();
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            TopicAdmin.require(admin, TOPICS, List.of(TopicCatalogue.SIGNALS, List.of(TopicCatalogue.SCORES, TopicCatalogue.TRANSITIONS)));
+        }
         PrometheusMeterRegistry registry = Metrics.prometheus("scoring-streams");
         // HTTP first: its port is this instance's application.server for interactive queries.
         AtomicReference<KafkaStreams> running = new AtomicReference<>();
         AtomicReference<HostInfo> self = new AtomicReference<>();
         RiskModel model = new RiskModel(config.model());
-        SchemaRegistryClient schemaRegistry = new SchemaRegistryClient(AvroSerdeConfig.of(config.registryUrl()).registry());
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.http(AvroSerdeConfig.of(config.registryUrl()).registry());
         Metrics.registryErrors(registry, schemaRegistry);
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING && schemaRegistry.isReachable(),
@@ -102,7 +120,7 @@ public final class ScoringService implements AutoCloseable {
         props.put(DlqProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams;
         try {
-            streams = new KafkaStreams(ScoringTopology.build(config, metrics, schemaRegistry), props);
+            streams = new KafkaStreams(ScoringTopology.build(config, metrics, TopicSerdes.of(schemaRegistry, config.registryUrl())), props);
         } catch (RuntimeException e) {
             http.stop();
             throw e;

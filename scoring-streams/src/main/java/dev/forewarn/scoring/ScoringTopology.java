@@ -12,9 +12,9 @@ import dev.forewarn.scoring.score.EntityScorer;
 import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.scoring.serde.EntityStateSerde;
 import dev.forewarn.scoring.serde.SignalSerde;
-import dev.forewarn.serde.AvroSerde;
-import dev.forewarn.serde.AvroSerdeConfig;
-import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.topics.TopicSerdes;
+import dev.forewarn.topics.TopicSpec;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,6 +24,7 @@ import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -38,10 +39,12 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * customer.{reports,complaints,returns} ─ intake-&lt;topic&gt; ─┬─ dlq-&lt;topic&gt; → &lt;topic&gt;.dlq
  *                                                         └─ merge ─ dedup [dedup-store]
- *   ─┬─ score-customers [customer-state, customer-score-passes] ─┐
- *    └─ key-by-product → signals-by-product (repartition)         ├─ risk.scores / risk.transitions
- *         ─ score-products [product-state, product-score-passes] ───┘
+ *   ─┬─ score-customers [customer-state, customer-score-passes] ──────────────┬─ risk.scores
+ *    └─ key-by-product → signals-by-product (repartition)                      └─ risk.transitions
+ *         ─ score-products [product-state, product-score-passes] ─ (split the same way)
  * </pre>
+ *
+ * Topic names and value types come from the {@link TopicCatalogue}; the serdes are passed in.
  */
 public final class ScoringTopology {
 
@@ -55,13 +58,11 @@ public final class ScoringTopology {
     private ScoringTopology() {
     }
 
-    public static Topology build(ScoringConfig config, ScoringMetrics metrics) {
-        return build(config, metrics, new SchemaRegistryClient(AvroSerdeConfig.of(config.registryUrl()).registry()));
-    }
-
-    /** The topology with its Avro serdes on {@code registry} (whose health the service's readiness reads). */
-    public static Topology build(ScoringConfig config, ScoringMetrics metrics, SchemaRegistryClient registry) {
-        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
+    /**
+     * The topology, a pure function of its configuration and its serdes: the service passes serdes on its
+     * registry client (whose health its readiness reads), tests serdes on an in-memory registry.
+     */
+    public static Topology build(ScoringConfig config, ScoringMetrics metrics, TopicSerdes serdes) {
         RiskModel model = new RiskModel(config.model());
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -78,26 +79,11 @@ public final class ScoringTopology {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long()));
         }
 
-        Map<String, Class<? extends SpecificRecord>> sources = Map.of(
-                ScoringConfig.REPORTS, dev.forewarn.events.CustomerReport.class,
-                ScoringConfig.COMPLAINTS, dev.forewarn.events.Complaint.class,
-                ScoringConfig.RETURNS, dev.forewarn.events.ProductReturn.class);
         KStream<String, Signal> signals = null;
-        for (String topic : List.of(ScoringConfig.REPORTS, ScoringConfig.COMPLAINTS, ScoringConfig.RETURNS)) {
-            Serde<? extends SpecificRecord> values = specific(sources.get(topic), registry, serdeConfig);
-            KStream<String, Intake> intake = builder
-                    .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                            .withOffsetResetPolicy(AutoOffsetReset.earliest()).withName("source-" + topic))
-                    .process(() -> new SignalIntake(values.deserializer(), reason -> metrics.rejected(topic, reason)),
-                            Named.as("intake-" + topic));
-            intake.filter((key, value) -> value instanceof Intake.Rejected, Named.as("rejected-" + topic))
-                    .map((key, value) -> KeyValue.pair(((Intake.Rejected) value).key(), ((Intake.Rejected) value).value()),
-                            Named.as("original-bytes-" + topic))
-                    .to(topic + ".dlq", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq-" + topic));
-            KStream<String, Signal> accepted = intake
-                    .filter((key, value) -> value instanceof Intake.Accepted, Named.as("accepted-" + topic))
-                    .mapValues(value -> ((Intake.Accepted) value).signal(), Named.as("signal-" + topic));
-            signals = signals == null ? accepted : signals.merge(accepted, Named.as("merge-" + topic));
+        for (TopicSpec<String, ? extends SpecificRecord> topic : List.of(TopicCatalogue.REPORTS, TopicCatalogue.COMPLAINTS,
+                TopicCatalogue.RETURNS)) {
+            KStream<String, Signal> accepted = intake(builder, topic, serdes.value(topic.valueType()), metrics);
+            signals = signals == null ? accepted : signals.merge(accepted, Named.as("merge-" + topic.name()));
         }
 
         KStream<String, Signal> unique = signals.processValues(
@@ -114,26 +100,48 @@ public final class ScoringTopology {
                 .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE, PRODUCT_SCORE_PASSES)),
                         Named.as("score-products"), PRODUCT_STATE, PRODUCT_SCORE_PASSES);
 
-        KStream<String, SpecificRecord> outputs = customerOutputs.merge(productOutputs, Named.as("merge-outputs"));
-        outputs.filter((key, value) -> value instanceof RiskScore, Named.as("scores"))
-                .mapValues(value -> (RiskScore) value, Named.as("as-score"))
-                .to(ScoringConfig.SCORES, Produced.with(Serdes.String(), specific(RiskScore.class, registry, serdeConfig))
-                        .withName("sink-" + ScoringConfig.SCORES));
-        outputs.filter((key, value) -> value instanceof RiskTransition, Named.as("transitions"))
-                .mapValues(value -> (RiskTransition) value, Named.as("as-transition"))
-                .to(ScoringConfig.TRANSITIONS, Produced.with(Serdes.String(), specific(RiskTransition.class, registry, serdeConfig))
-                        .withName("sink-" + ScoringConfig.TRANSITIONS));
+        Serde<RiskScore> scores = serdes.value(TopicCatalogue.SCORES);
+        Serde<RiskTransition> transitions = serdes.value(TopicCatalogue.TRANSITIONS);
+        write(customerOutputs, "customer", scores, transitions);
+        write(productOutputs, "product", scores, transitions);
         return builder.build();
+    }
+
+    /** A signal topic read as bytes, decoded and checked by the intake: the accepted signals, the rest to the topic's DLQ. */
+    private static KStream<String, Signal> intake(StreamsBuilder builder, TopicSpec<String, ? extends SpecificRecord> topic,
+                                                  Serde<? extends SpecificRecord> values, ScoringMetrics metrics) {
+        String name = topic.name();
+        Map<String, KStream<String, Intake>> outcomes = builder
+                .stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withOffsetResetPolicy(AutoOffsetReset.earliest()).withName("source-" + name))
+                .process(() -> new SignalIntake(values.deserializer(), reason -> metrics.rejected(name, reason)), Named.as("intake-" + name))
+                .split(Named.as("intake-" + name + "-"))
+                .branch((key, value) -> value instanceof Intake.Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        outcomes.get("intake-" + name + "-rejected")
+                .map((key, value) -> KeyValue.pair(((Intake.Rejected) value).key(), ((Intake.Rejected) value).value()),
+                        Named.as("original-bytes-" + name))
+                .to(topic.deadLetters().orElseThrow(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq-" + name));
+        return outcomes.get("intake-" + name + "-accepted").mapValues(value -> ((Intake.Accepted) value).signal(), Named.as("signal-" + name));
+    }
+
+    /** A scorer's outputs, split by kind: scores to {@code risk.scores}, transitions to {@code risk.transitions}. */
+    private static void write(KStream<String, SpecificRecord> outputs, String entity, Serde<RiskScore> scores,
+                              Serde<RiskTransition> transitions) {
+        outputs.split(Named.as(entity + "-"))
+                .branch((key, value) -> value instanceof RiskScore, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (RiskScore) value, Named.as(entity + "-as-score"))
+                        .to(TopicCatalogue.SCORES.name(), Produced.with(Serdes.String(), scores).withName(entity + "-sink-scores")), "scores"))
+                .branch((key, value) -> value instanceof RiskTransition, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (RiskTransition) value, Named.as(entity + "-as-transition"))
+                        .to(TopicCatalogue.TRANSITIONS.name(), Produced.with(Serdes.String(), transitions)
+                                .withName(entity + "-sink-transitions")), "transitions"))
+                .noDefaultBranch();
     }
 
     private static EntityScorer.Settings settings(ScoringConfig config, RiskModel model, ScoringMetrics metrics,
                                                   EntityType type, String stateStore, String passStore) {
         return new EntityScorer.Settings(type, stateStore, passStore, model, config.streamTimeInterval(), config.wallClockInterval(),
                 config.idleAfter(), config.scoreInterval(), config.maxTimersPerPunctuation(), metrics);
-    }
-
-    private static <T extends SpecificRecord> Serde<T> specific(Class<T> type, SchemaRegistryClient registry,
-                                                                 AvroSerdeConfig serdeConfig) {
-        return AvroSerde.specific(type, registry, serdeConfig);
     }
 }

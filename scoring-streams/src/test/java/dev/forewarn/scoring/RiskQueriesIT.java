@@ -1,5 +1,6 @@
 package dev.forewarn.scoring;
 
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,11 +50,11 @@ class RiskQueriesIT {
         List<String> customers = new ArrayList<>();
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         try (var producer = new KafkaProducer<>(KAFKA.clientProperties(), new StringSerializer(),
-                new AvroSerializer<CustomerReport>(new SchemaRegistryClient(serde.registry()), serde, false))) {
+                new AvroSerializer<CustomerReport>(SchemaRegistryClient.http(serde.registry()), serde, false))) {
             for (int i = 0; i < 12; i++) {
                 String customer = "Q" + run + "-" + i;
                 customers.add(customer);
-                producer.send(new ProducerRecord<>(ScoringConfig.REPORTS, customer, CustomerReport.newBuilder()
+                producer.send(new ProducerRecord<>(TopicCatalogue.REPORTS.name(), customer, CustomerReport.newBuilder()
                         .setEventId(UUID.randomUUID().toString()).setCustomerId(customer).setOccurredAt(Instant.now())
                         .setSource("crm").setFeedbackType(FeedbackType.NEGATIVE).setSeverity(1 + i % 5).build())).get();
             }

@@ -1,5 +1,6 @@
 package dev.forewarn.scoring;
 
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +55,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class ScoringDrill {
 
     static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
-    static final List<String> INPUTS = List.of(ScoringConfig.REPORTS, ScoringConfig.COMPLAINTS, ScoringConfig.RETURNS);
+    static final List<String> INPUTS = List.of(TopicCatalogue.REPORTS.name(), TopicCatalogue.COMPLAINTS.name(), TopicCatalogue.RETURNS.name());
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String applicationId;
@@ -66,16 +67,9 @@ final class ScoringDrill {
         this.stateDir = Path.of("target", "drill-state", run);
     }
 
+    /** The catalogue's topics: signals (back-dated up to 10 days here) and transitions are kept 400 days, as in production. */
     static void createTopics() {
-        for (String topic : INPUTS) {
-            // The signals are back-dated up to 10 days: at the default 7-day retention the broker deletes them during the
-            // test (retention is judged on record timestamps), and a restarted instance finds its offsets gone.
-            dev.forewarn.testsupport.Topics.create(KAFKA.clientProperties(), topic, 3, java.util.Map.of("retention.ms", "-1"));
-            KAFKA.createTopic(topic + ".dlq", 1, false);
-        }
-        KAFKA.createTopic(ScoringConfig.SCORES, 3, true);
-        // Transitions carry their event time too: kept forever here, as the stack keeps them 400 days.
-        dev.forewarn.testsupport.Topics.create(KAFKA.clientProperties(), ScoringConfig.TRANSITIONS, 3, java.util.Map.of("retention.ms", "-1"));
+        KAFKA.createCatalogue();
     }
 
     /** The scoring service in a child JVM reading its schemas from {@code registryUrl} and serving HTTP on {@code port} (0: any). */
@@ -111,15 +105,15 @@ final class ScoringDrill {
             int draw = random.nextInt(100);
             Sent one;
             if (draw < 60) {
-                one = new Sent(ScoringConfig.REPORTS, customer, CustomerReport.newBuilder().setEventId(eventId).setCustomerId(customer)
+                one = new Sent(TopicCatalogue.REPORTS.name(), customer, CustomerReport.newBuilder().setEventId(eventId).setCustomerId(customer)
                         .setOccurredAt(at).setSource("crm").setProductId("P" + run + "-" + random.nextInt(20)).setKanoCategory(kano)
                         .setFeedbackType(FeedbackType.values()[random.nextInt(3)]).setSeverity(1 + random.nextInt(5)).build(), at.toEpochMilli());
             } else if (draw < 85) {
-                one = new Sent(ScoringConfig.COMPLAINTS, customer, Complaint.newBuilder().setEventId(eventId).setCustomerId(customer)
+                one = new Sent(TopicCatalogue.COMPLAINTS.name(), customer, Complaint.newBuilder().setEventId(eventId).setCustomerId(customer)
                         .setOccurredAt(at).setSource("crm").setKanoCategory(kano).setComplaintId("K" + i)
                         .setStatus(ComplaintStatus.OPENED).setSeverity(1 + random.nextInt(5)).build(), at.toEpochMilli());
             } else {
-                one = new Sent(ScoringConfig.RETURNS, customer, ProductReturn.newBuilder().setEventId(eventId).setCustomerId(customer)
+                one = new Sent(TopicCatalogue.RETURNS.name(), customer, ProductReturn.newBuilder().setEventId(eventId).setCustomerId(customer)
                         .setOccurredAt(at).setSource("shop").setProductId("P" + run + "-" + random.nextInt(20)).setKanoCategory(kano)
                         .setReason(ReturnReason.values()[random.nextInt(7)]).build(), at.toEpochMilli());
             }
@@ -137,7 +131,7 @@ final class ScoringDrill {
         props.put("acks", "all");
         props.put("linger.ms", 5);
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new AvroSerializer<>(new SchemaRegistryClient(serde.registry()), serde, false))) {
+                new AvroSerializer<>(SchemaRegistryClient.http(serde.registry()), serde, false))) {
             for (Sent s : records) {
                 producer.send(new ProducerRecord<>(s.topic(), null, s.at(), s.customer(), s.value()));
             }
@@ -174,7 +168,7 @@ final class ScoringDrill {
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, RiskScore> latest = new LinkedHashMap<>();
-        Topics.readToEnd(props, ScoringConfig.SCORES, Topics.avro(KAFKA, RiskScore.class)).forEach(r -> {
+        Topics.readToEnd(props, TopicCatalogue.SCORES.name(), Topics.avro(KAFKA, RiskScore.class)).forEach(r -> {
             if (r.key().startsWith(prefix)) {
                 latest.put(r.key(), r.value());
             }
@@ -192,7 +186,7 @@ final class ScoringDrill {
         Map<String, dev.forewarn.events.RiskTransition> last = new LinkedHashMap<>();
         List<String> ids = new ArrayList<>();
         Map<String, List<String>> byId = new HashMap<>();
-        Topics.readToEnd(props, ScoringConfig.TRANSITIONS, Topics.avro(KAFKA, dev.forewarn.events.RiskTransition.class)).forEach(r -> {
+        Topics.readToEnd(props, TopicCatalogue.TRANSITIONS.name(), Topics.avro(KAFKA, dev.forewarn.events.RiskTransition.class)).forEach(r -> {
             if (r.key().startsWith("CUSTOMER:X" + run) || r.key().startsWith("PRODUCT:P" + run)) {
                 ids.add(r.value().getTransitionId());
                 byId.computeIfAbsent(r.value().getTransitionId(), id -> new ArrayList<>()).add(r.partition() + "@" + r.offset() + " " + r.value());

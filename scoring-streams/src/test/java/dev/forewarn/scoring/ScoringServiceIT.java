@@ -1,5 +1,6 @@
 package dev.forewarn.scoring;
 
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,12 +48,12 @@ class ScoringServiceIT {
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         try (var producer = new KafkaProducer<>(props, new StringSerializer(),
-                new AvroSerializer<CustomerReport>(new SchemaRegistryClient(serde.registry()), serde, false));
+                new AvroSerializer<CustomerReport>(SchemaRegistryClient.http(serde.registry()), serde, false));
              var raw = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(ScoringConfig.REPORTS, customer, CustomerReport.newBuilder()
+            producer.send(new ProducerRecord<>(TopicCatalogue.REPORTS.name(), customer, CustomerReport.newBuilder()
                     .setEventId(UUID.randomUUID().toString()).setCustomerId(customer).setOccurredAt(Instant.now())
                     .setSource("crm").setFeedbackType(FeedbackType.NEGATIVE).setSeverity(4).build())).get();
-            raw.send(new ProducerRecord<>(ScoringConfig.REPORTS, customer, new byte[]{1, 2, 3})).get();
+            raw.send(new ProducerRecord<>(TopicCatalogue.REPORTS.name(), customer, new byte[]{1, 2, 3})).get();
         }
         ScoringConfig config = ScoringConfig.of("scoring-it-" + UUID.randomUUID(), KAFKA.schemaRegistryUrl(),
                 Path.of("target", "service-it-state", UUID.randomUUID().toString()), KAFKA.clientProperties());
@@ -60,7 +61,7 @@ class ScoringServiceIT {
         try (ScoringService service = ScoringService.start(config)) {
             Map<String, Object> committed = new HashMap<>(KAFKA.clientProperties());
             committed.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.readToEnd(committed, ScoringConfig.SCORES,
+            await().atMost(Duration.ofSeconds(60)).until(() -> Topics.readToEnd(committed, TopicCatalogue.SCORES.name(),
                     Topics.avro(KAFKA, RiskScore.class)).stream().anyMatch(r -> r.key().equals("CUSTOMER:" + customer)));
             await().atMost(Duration.ofSeconds(30)).until(() -> HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + service.port() + "/health/ready")).build(),

@@ -1,5 +1,6 @@
 package dev.forewarn.alerting.api;
 
+import dev.forewarn.topics.TopicCatalogue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,7 +174,7 @@ public final class AlertsApi {
                 .setComment(comment)
                 .setIssuedAt(clock.instant())
                 .build();
-        producer.send(new ProducerRecord<>(AlertingConfig.COMMANDS, id, command)).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(TopicCatalogue.ALERT_COMMANDS.name(), id, command)).get(10, TimeUnit.SECONDS);
         ctx.status(202).contentType("application/json").result(JSON.createObjectNode()
                 .put("alertId", id).put("commandId", command.getCommandId()).put("acknowledgedBy", actor).toString());
     }
@@ -235,7 +236,7 @@ public final class AlertsApi {
                 .setComment(comment)
                 .setCreatedAt(now)
                 .build();
-        producer.send(new ProducerRecord<>(AlertingConfig.SILENCES, silence.getSilenceId(), silence)).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(TopicCatalogue.SILENCES.name(), silence.getSilenceId(), silence)).get(10, TimeUnit.SECONDS);
         ctx.status(201).header("Location", "/v1/silences/" + silence.getSilenceId())
                 .contentType("application/json").result(silenceJson(silence, now).toString());
     }
@@ -259,7 +260,7 @@ public final class AlertsApi {
             Problem.send(ctx, 404, "Not Found", "no silence " + id, List.of());
             return;
         }
-        producer.send(new ProducerRecord<>(AlertingConfig.SILENCES, id, null)).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(TopicCatalogue.SILENCES.name(), id, null)).get(10, TimeUnit.SECONDS);
         ctx.status(204);
     }
 

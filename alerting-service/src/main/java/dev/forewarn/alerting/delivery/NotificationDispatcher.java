@@ -1,5 +1,6 @@
 package dev.forewarn.alerting.delivery;
 
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.alerting.AlertingConfig;
 import dev.forewarn.alerting.AlertingMetrics;
 import dev.forewarn.events.Alert;
@@ -199,7 +200,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                 return;
             }
         }
-        consumer.subscribe(List.of(AlertingConfig.OUTBOX, AlertingConfig.RETRY), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(TopicCatalogue.OUTBOX.name(), TopicCatalogue.RETRY.name()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commit();
@@ -210,7 +211,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 // Read what waits in the retry topic before new notifications, so they queue behind it.
-                List<TopicPartition> retry = partitions.stream().filter(p -> p.topic().equals(AlertingConfig.RETRY)).toList();
+                List<TopicPartition> retry = partitions.stream().filter(p -> p.topic().equals(TopicCatalogue.RETRY.name())).toList();
                 if (!retry.isEmpty()) {
                     consumer.endOffsets(retry).forEach((tp, end) -> {
                         if (end > consumer.position(tp)) {
@@ -233,7 +234,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             for (ConsumerRecord<String, AlertNotification> record : records) {
                 TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                 offsets.started(partition, record.offset());
-                CompletableFuture<Void> done = record.topic().equals(AlertingConfig.RETRY) ? fromRetryTopic(record)
+                CompletableFuture<Void> done = record.topic().equals(TopicCatalogue.RETRY.name()) ? fromRetryTopic(record)
                         : deliver(record.value());
                 done.whenComplete((ok, error) -> {
                     if (error != null) {
@@ -258,12 +259,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     private void pauseWhatMustWait() {
         catchingUp.entrySet().removeIf(e -> !consumer.assignment().contains(e.getKey()) || consumer.position(e.getKey()) >= e.getValue());
         // Only notifications being delivered count: those waiting in the retry topic for their due time must not stop the outbox.
-        boolean full = offsets.inFlight(AlertingConfig.OUTBOX) >= config.maxInFlight();
+        boolean full = offsets.inFlight(TopicCatalogue.OUTBOX.name()) >= config.maxInFlight();
         List<TopicPartition> pause = new java.util.ArrayList<>();
         List<TopicPartition> resume = new java.util.ArrayList<>();
         for (TopicPartition tp : consumer.assignment()) {
-            boolean waits = tp.topic().equals(AlertingConfig.OUTBOX)
-                    && (full || catchingUp.containsKey(new TopicPartition(AlertingConfig.RETRY, tp.partition())));
+            boolean waits = tp.topic().equals(TopicCatalogue.OUTBOX.name())
+                    && (full || catchingUp.containsKey(new TopicPartition(TopicCatalogue.RETRY.name(), tp.partition())));
             (waits ? pause : resume).add(tp);
         }
         consumer.pause(pause);
@@ -539,7 +540,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             }
         }
         AlertNotification one = AlertNotification.newBuilder(n).setDestinations(List.of(d)).build();
-        ProducerRecord<String, AlertNotification> record = new ProducerRecord<>(AlertingConfig.RETRY, null, clock.millis(),
+        ProducerRecord<String, AlertNotification> record = new ProducerRecord<>(TopicCatalogue.RETRY.name(), null, clock.millis(),
                 n.getAlertId(), one);
         record.headers().add(HEADER_ATTEMPT, Integer.toString(t.attempt()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         record.headers().add(HEADER_FIRST, Long.toString(t.first().toEpochMilli()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -661,7 +662,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                 .setAttemptedAt(Instant.now(clock))
                 .build();
         CompletableFuture<Void> written = new CompletableFuture<>();
-        audit.send(new ProducerRecord<>(AlertingConfig.NOTIFICATIONS, n.getAlertId(), record), (metadata, exception) -> {
+        audit.send(new ProducerRecord<>(TopicCatalogue.NOTIFICATIONS.name(), n.getAlertId(), record), (metadata, exception) -> {
             if (exception != null) {
                 written.completeExceptionally(exception);
             } else {

@@ -1,20 +1,12 @@
 package dev.forewarn.alerting.topology;
 
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.alerting.AlertingConfig;
 import dev.forewarn.alerting.AlertingMetrics;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
 import dev.forewarn.alerting.lifecycle.Grouping;
-import dev.forewarn.events.Alert;
-import dev.forewarn.events.AlertCommand;
-import dev.forewarn.events.AlertNotification;
-import dev.forewarn.events.NotificationRecord;
-import dev.forewarn.events.OwnerAssignment;
-import dev.forewarn.events.RiskScore;
-import dev.forewarn.events.RiskTransition;
-import dev.forewarn.events.Silence;
-import dev.forewarn.serde.AvroSerde;
-import dev.forewarn.serde.AvroSerdeConfig;
-import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.topics.TopicSerdes;
+import dev.forewarn.topics.TopicSpec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -56,59 +48,54 @@ public final class AlertingTopology {
     private AlertingTopology() {
     }
 
-    public static Topology build(AlertingConfig config, AlertingMetrics metrics) {
-        return build(config, metrics, new SchemaRegistryClient(AvroSerdeConfig.of(config.registryUrl()).registry()));
-    }
-
-    /** The topology with its Avro serdes on {@code registry} (whose health the service's readiness reads). */
-    public static Topology build(AlertingConfig config, AlertingMetrics metrics, SchemaRegistryClient registry) {
-        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
+    /**
+     * The topology, a pure function of its configuration and its serdes: the service passes serdes on its
+     * registry client (whose health its readiness reads), tests serdes on an in-memory registry.
+     */
+    public static Topology build(AlertingConfig config, AlertingMetrics metrics, TopicSerdes serdes) {
         Topology topology = new Topology();
-        StringDeserializer keys = new StringDeserializer();
-        StringSerializer keyWriter = new StringSerializer();
-
-        topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.TRANSITIONS, keys,
-                anyRecord(serde(RiskTransition.class, registry, serdeConfig).deserializer()), AlertingConfig.TRANSITIONS);
-        topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.COMMANDS, keys,
-                anyRecord(serde(AlertCommand.class, registry, serdeConfig).deserializer()), AlertingConfig.COMMANDS);
-        // The entities' latest scores, so every notification states the current score and reasons (same key and partitions).
-        topology.addSource(AutoOffsetReset.earliest(), "source-" + AlertingConfig.SCORES, keys,
-                anyRecord(serde(RiskScore.class, registry, serdeConfig).deserializer()), AlertingConfig.SCORES);
-        // Final delivery failures (written by the dispatcher): the alert lists the destinations it could not reach.
-        topology.addSource(AutoOffsetReset.latest(), "source-" + AlertingConfig.NOTIFICATIONS, keys,
-                anyRecord(serde(NotificationRecord.class, registry, serdeConfig).deserializer()), AlertingConfig.NOTIFICATIONS);
-        AlertProcessor.Settings settings = new AlertProcessor.Settings(new AlertLifecycle(config.lifecycle()), new Grouping(config.grouping()), config.route(),
-                config.tickInterval(), metrics);
-        topology.addProcessor(PROCESSOR, () -> new AlertProcessor(settings),
-                "source-" + AlertingConfig.TRANSITIONS, "source-" + AlertingConfig.SCORES, "source-" + AlertingConfig.COMMANDS,
-                "source-" + AlertingConfig.NOTIFICATIONS);
+        // The entities' latest scores, so every notification states the current score and reasons (same key and partitions);
+        // final delivery failures (written by the dispatcher), so the alert lists the destinations it could not reach.
+        source(topology, AutoOffsetReset.earliest(), TopicCatalogue.TRANSITIONS, serdes);
+        source(topology, AutoOffsetReset.earliest(), TopicCatalogue.ALERT_COMMANDS, serdes);
+        source(topology, AutoOffsetReset.earliest(), TopicCatalogue.SCORES, serdes);
+        source(topology, AutoOffsetReset.latest(), TopicCatalogue.NOTIFICATIONS, serdes);
+        AlertProcessor.Settings settings = new AlertProcessor.Settings(new AlertLifecycle(config.lifecycle()), new Grouping(config.grouping()),
+                config.route(), config.tickInterval(), metrics);
+        topology.addProcessor(PROCESSOR, () -> new AlertProcessor(settings), TopicCatalogue.ALERT_INPUTS.stream()
+                .map(topic -> "source-" + topic.name()).toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(),
-                serde(Alert.class, registry, serdeConfig)), PROCESSOR);
+                serdes.value(TopicCatalogue.ALERT_STATE)), PROCESSOR);
         // The ids the tick visits (unresolved or holding a notification): small, in memory, changelogged.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LIVE_ALERTS), Serdes.String(),
                 Serdes.Boolean()), PROCESSOR);
 
-        topology.addSink(SINK_STATE, AlertingConfig.STATE, keyWriter, anyRecordWriter(serde(Alert.class, registry, serdeConfig).serializer()), PROCESSOR);
-        topology.addSink(SINK_OUTBOX, AlertingConfig.OUTBOX, keyWriter,
-                anyRecordWriter(serde(AlertNotification.class, registry, serdeConfig).serializer()), PROCESSOR);
-        topology.addSink(SINK_AUDIT, AlertingConfig.NOTIFICATIONS, keyWriter,
-                anyRecordWriter(serde(NotificationRecord.class, registry, serdeConfig).serializer()), PROCESSOR);
+        sink(topology, SINK_STATE, TopicCatalogue.ALERT_STATE, serdes);
+        sink(topology, SINK_OUTBOX, TopicCatalogue.OUTBOX, serdes);
+        sink(topology, SINK_AUDIT, TopicCatalogue.NOTIFICATIONS, serdes);
 
-        global(topology, OWNERS_VIEW, AlertingConfig.OWNERS, serde(OwnerAssignment.class, registry, serdeConfig));
-        global(topology, SILENCES_VIEW, AlertingConfig.SILENCES, serde(Silence.class, registry, serdeConfig));
-        global(topology, ALERTS_VIEW, AlertingConfig.STATE, serde(Alert.class, registry, serdeConfig));
+        global(topology, OWNERS_VIEW, TopicCatalogue.OWNERS, serdes);
+        global(topology, SILENCES_VIEW, TopicCatalogue.SILENCES, serdes);
+        global(topology, ALERTS_VIEW, TopicCatalogue.ALERT_STATE, serdes);
         return topology;
     }
 
-    private static <V extends SpecificRecord> void global(Topology topology, String store, String topic, Serde<V> values) {
-        topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), values).withLoggingDisabled(),
-                "source-" + topic, new StringDeserializer(), values.deserializer(), topic, "update-" + store,
-                () -> new GlobalTableUpdater<V>(store));
+    private static <V extends SpecificRecord> void source(Topology topology, AutoOffsetReset reset, TopicSpec<String, V> topic,
+                                                          TopicSerdes serdes) {
+        topology.addSource(reset, "source-" + topic.name(), new StringDeserializer(), anyRecord(serdes.value(topic).deserializer()),
+                topic.name());
     }
 
-    private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, SchemaRegistryClient registry, AvroSerdeConfig config) {
-        return AvroSerde.specific(type, registry, config);
+    private static <V extends SpecificRecord> void sink(Topology topology, String name, TopicSpec<String, V> topic, TopicSerdes serdes) {
+        topology.addSink(name, topic.name(), new StringSerializer(), anyRecordWriter(serdes.value(topic).serializer()), PROCESSOR);
+    }
+
+    private static <V extends SpecificRecord> void global(Topology topology, String store, TopicSpec<String, V> topic, TopicSerdes serdes) {
+        Serde<V> values = serdes.value(topic);
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), values).withLoggingDisabled(),
+                "source-" + topic.name(), new StringDeserializer(), values.deserializer(), topic.name(), "update-" + store,
+                () -> new GlobalTableUpdater<V>(store));
     }
 
     @SuppressWarnings("unchecked")

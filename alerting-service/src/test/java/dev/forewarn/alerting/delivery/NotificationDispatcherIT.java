@@ -1,5 +1,6 @@
 package dev.forewarn.alerting.delivery;
 
+import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,7 +71,7 @@ class NotificationDispatcherIT {
     static void topics() {
         AlertingServiceIT.createTopics(KAFKA.clientProperties());
         serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
-        registry = new SchemaRegistryClient(serde.registry());
+        registry = SchemaRegistryClient.http(serde.registry());
     }
 
     @AfterEach
@@ -130,12 +131,12 @@ class NotificationDispatcherIT {
                 .setSequence(sequence).setFiredAt(Instant.now()).setCreatedAt(Instant.now()).build();
         try (KafkaProducer<String, AlertNotification> producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientProperties()),
                 new StringSerializer(), AvroSerde.specific(AlertNotification.class, registry, serde).serializer())) {
-            return producer.send(new ProducerRecord<>(AlertingConfig.OUTBOX, alertId, n)).get(30, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(TopicCatalogue.OUTBOX.name(), alertId, n)).get(30, TimeUnit.SECONDS);
         }
     }
 
     private List<NotificationRecord> audit(String notificationId) {
-        return Topics.readToEnd(KAFKA, AlertingConfig.NOTIFICATIONS, Topics.avro(KAFKA, NotificationRecord.class)).stream()
+        return Topics.readToEnd(KAFKA, TopicCatalogue.NOTIFICATIONS.name(), Topics.avro(KAFKA, NotificationRecord.class)).stream()
                 .map(r -> r.value()).filter(r -> r.getNotificationId().equals(notificationId)).toList();
     }
 

@@ -1,5 +1,6 @@
 package dev.forewarn.ingest.http;
 
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.serde.RegistryUnavailableException;
 import dev.forewarn.service.http.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestApi {
 
-    public static final String OWNERS_TOPIC = "customer.owners";
+    public static final String OWNERS_TOPIC = TopicCatalogue.OWNERS.name();
     static final String NDJSON = "application/x-ndjson";
     private static final String EVENTS = "forewarn.ingest.events";
     private static final Duration ACK_WAIT_CAP = Duration.ofMinutes(2);
@@ -234,7 +235,7 @@ public final class IngestApi {
             return;
         }
         SignalParser.Valid valid = (SignalParser.Valid) parsed;
-        Acked acked = awaitAck(publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(),
+        Acked acked = awaitAck(publish(type.topic().name(), valid.customerId(), (SpecificRecordBase) valid.record(),
                 valid.occurredAt().toEpochMilli(), source, traceId));
         written(typeTag, acked.error());
         if (acked.error() != null) {
@@ -357,7 +358,7 @@ public final class IngestApi {
             }
             SignalParser.Valid valid = (SignalParser.Valid) parsed;
             eventIds[index] = valid.eventId();
-            acks.set(index, publish(type.defaultTopic(), valid.customerId(), (SpecificRecordBase) valid.record(),
+            acks.set(index, publish(type.topic().name(), valid.customerId(), (SpecificRecordBase) valid.record(),
                     valid.occurredAt().toEpochMilli(), source, traceId));
         }
         // Streamed rather than built as a tree: this answer is written once per event at full load.

@@ -45,7 +45,7 @@ public final class SignalPublisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.putAll(kafkaProperties);
         AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(schemaRegistryUrl);
-        this.registry = new SchemaRegistryClient(serdeConfig.registry());
+        this.registry = SchemaRegistryClient.http(serdeConfig.registry());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, serdeConfig, false));
     }
 

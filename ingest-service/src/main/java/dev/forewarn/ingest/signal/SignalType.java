@@ -1,17 +1,20 @@
 package dev.forewarn.ingest.signal;
 
-/** The kinds of signal the API takes, each with its route segment and default topic. */
+import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.topics.TopicSpec;
+
+/** The kinds of signal the API takes, each with its route segment and its topic. */
 public enum SignalType {
-    REPORT("reports", "customer.reports"),
-    COMPLAINT("complaints", "customer.complaints"),
-    RETURN("returns", "customer.returns");
+    REPORT("reports", TopicCatalogue.REPORTS),
+    COMPLAINT("complaints", TopicCatalogue.COMPLAINTS),
+    RETURN("returns", TopicCatalogue.RETURNS);
 
     private final String path;
-    private final String defaultTopic;
+    private final TopicSpec<String, ?> topic;
 
-    SignalType(String path, String defaultTopic) {
+    SignalType(String path, TopicSpec<String, ?> topic) {
         this.path = path;
-        this.defaultTopic = defaultTopic;
+        this.topic = topic;
     }
 
     /** The route segment: {@code /v1/<path>}. */
@@ -19,7 +22,8 @@ public enum SignalType {
         return path;
     }
 
-    public String defaultTopic() {
-        return defaultTopic;
+    /** The topic its signals are written to. */
+    public TopicSpec<String, ?> topic() {
+        return topic;
     }
 }

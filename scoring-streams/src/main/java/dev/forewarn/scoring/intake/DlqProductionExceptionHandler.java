@@ -2,13 +2,10 @@ package dev.forewarn.scoring.intake;
 
 import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.serde.RegistryUnavailableException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
@@ -58,26 +55,14 @@ public final class DlqProductionExceptionHandler implements ProductionExceptionH
 
     private Response deadLetter(ErrorHandlerContext context, String outputTopic, Exception exception) {
         metrics.rejected(context.topic() == null ? outputTopic : context.topic(), "production");
-        if (context.topic() == null || context.sourceRawValue() == null) {
-            LOG.error("could not write to {} and there is no input record to dead-letter (punctuation output); dropped",
-                    outputTopic, exception);
+        return DeadLetters.of(context, "production", exception, " (writing to " + outputTopic + ")").map(record -> {
+            LOG.warn("could not write to {}; input {}-{}@{} goes to {}: {}", outputTopic, context.topic(), context.partition(),
+                    context.offset(), record.topic(), exception.toString());
+            return Response.resume(List.of(record));
+        }).orElseGet(() -> {
+            LOG.error("could not write to {} and there is no input record of a signal topic to dead-letter (punctuation or"
+                    + " repartitioned input {}-{}@{}); dropped", outputTopic, context.topic(), context.partition(), context.offset(), exception);
             return Response.resume();
-        }
-        LOG.warn("could not write to {}; input {}-{}@{} goes to {}.dlq: {}", outputTopic, context.topic(),
-                context.partition(), context.offset(), context.topic(), exception.toString());
-        Headers headers = new RecordHeaders();
-        headers.add(SignalIntake.HEADER_TOPIC, utf8(context.topic()));
-        headers.add(SignalIntake.HEADER_PARTITION, utf8(Integer.toString(context.partition())));
-        headers.add(SignalIntake.HEADER_OFFSET, utf8(Long.toString(context.offset())));
-        headers.add(SignalIntake.HEADER_REASON, utf8("production"));
-        headers.add(SignalIntake.HEADER_EXCEPTION, utf8(exception.getClass().getName()));
-        headers.add(SignalIntake.HEADER_MESSAGE, utf8(String.valueOf(exception.getMessage()) + " (writing to " + outputTopic + ")"));
-        headers.add(SignalIntake.HEADER_ORIGINAL_TIMESTAMP, utf8(Long.toString(context.timestamp())));
-        return Response.resume(List.of(new ProducerRecord<>(context.topic() + ".dlq", null, System.currentTimeMillis(),
-                context.sourceRawKey(), context.sourceRawValue(), headers)));
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
+        });
     }
 }

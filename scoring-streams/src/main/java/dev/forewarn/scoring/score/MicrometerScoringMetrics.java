@@ -1,5 +1,6 @@
 package dev.forewarn.scoring.score;
 
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.events.EntityType;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
@@ -41,8 +42,8 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
                 .publishPercentileHistogram().register(registry);
         duplicates = Counter.builder("forewarn.scoring.duplicates").register(registry);
         // The input DLQ series exist at 0 from the start, so dashboards and increase() alerts see them before the first rejection.
-        for (String topic : java.util.List.of(dev.forewarn.scoring.ScoringConfig.REPORTS, dev.forewarn.scoring.ScoringConfig.COMPLAINTS,
-                dev.forewarn.scoring.ScoringConfig.RETURNS)) {
+        for (String topic : java.util.List.of(TopicCatalogue.REPORTS.name(), TopicCatalogue.COMPLAINTS.name(),
+                TopicCatalogue.RETURNS.name())) {
             for (String reason : java.util.List.of("deserialization", "validation")) {
                 Counter.builder("forewarn.scoring.dlq").tag("topic", topic).tag("reason", reason).register(registry);
             }

@@ -1,0 +1,334 @@
+package dev.forewarn.bench;
+
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.topics.TopicSerdes;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forewarn.events.Complaint;
+import dev.forewarn.events.ComplaintStatus;
+import dev.forewarn.events.CustomerReport;
+import dev.forewarn.events.FeedbackType;
+import dev.forewarn.events.KanoCategory;
+import dev.forewarn.events.ProductReturn;
+import dev.forewarn.events.ReturnReason;
+import dev.forewarn.registry.RegistryConfig;
+import dev.forewarn.registry.SchemaRegistryServer;
+import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.scoring.ScoringConfig;
+import dev.forewarn.scoring.ScoringService;
+import dev.forewarn.scoring.ScoringTopology;
+import dev.forewarn.scoring.model.EntityState;
+import dev.forewarn.scoring.score.ScoringMetrics;
+import dev.forewarn.scoring.serde.EntityStateSerde;
+import dev.forewarn.serde.AvroSerializer;
+import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.testsupport.KafkaBrokerProcess;
+import dev.forewarn.testsupport.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * The scoring benchmark: preloads realistic signals on a real broker (child JVM), then, in the
+ * same run, times the scoring topology and a minimal sum-by-key topology over the same input with
+ * the same processing guarantee, each from start until every input record is committed, and
+ * measures the scoring state per tracked entity. Last line: one JSON object.
+ *
+ * <p>Options as {@code --name=value}: {@code signals} (2000000), {@code customers} (100000),
+ * {@code products} (5000), {@code partitions} (6), {@code guarantee} (exactly_once_v2),
+ * {@code dir} (target/bench-scoring), {@code streams} (Streams properties for both topologies, {@code key=value,key=value}).
+ */
+public final class ScoringBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> INPUTS = List.of(TopicCatalogue.REPORTS.name(), TopicCatalogue.COMPLAINTS.name(), TopicCatalogue.RETURNS.name());
+
+    private ScoringBenchmark() {
+    }
+
+    record Options(int signals, int customers, int products, int partitions, String guarantee, Path dir,
+                   Map<String, String> streams) {
+
+        static Options parse(String[] args) {
+            BenchArgs given = new BenchArgs(args);
+            return given.done(new Options(given.integer("signals", 2_000_000), given.integer("customers", 100_000),
+                    given.integer("products", 5_000), given.integer("partitions", 6),
+                    given.string("guarantee", "exactly_once_v2"), Path.of(given.string("dir", "target/bench-scoring")),
+                    properties(given.string("streams", ""))));
+        }
+
+        /** {@code key=value,key=value}: Streams properties set for both topologies. */
+        private static Map<String, String> properties(String list) {
+            Map<String, String> properties = new HashMap<>();
+            for (String entry : list.split(",")) {
+                if (!entry.isBlank()) {
+                    String[] pair = entry.split("=", 2);
+                    if (pair.length != 2) {
+                        throw new IllegalArgumentException("--streams takes key=value,key=value; got " + entry);
+                    }
+                    properties.put(pair[0].trim(), pair[1].trim());
+                }
+            }
+            return properties;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println(run(Options.parse(args)).toString());
+        System.exit(0);
+    }
+
+    static ObjectNode run(Options options) throws Exception {
+        AvroSchemas.trustGeneratedClasses();
+        IngestBenchmark.deleteRecursively(options.dir());
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(options.dir().resolve("broker"), 0);
+             SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.local(broker.bootstrapServers(), 0))) {
+            Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+            // The catalogue's topics as production has them (60 days of preloaded history are inside the signals' 400 days).
+            try (Admin admin = Admin.create(kafka)) {
+                TopicAdmin.createMissing(admin, TopicCatalogue.all(), options.partitions(), (short) 1);
+            }
+            Topics.create(kafka, "bench.sums", options.partitions(), false);
+
+            long preloadStart = System.nanoTime();
+            preload(options, broker.bootstrapServers(), registry.url());
+            double preloadSeconds = (System.nanoTime() - preloadStart) / 1e9;
+            System.out.printf(Locale.ROOT, "preloaded %d signals in %.1f s%n", options.signals(), preloadSeconds);
+
+            ScoringConfig config = ScoringConfig.of("bench-scoring-" + UUID.randomUUID(), registry.url(),
+                    options.dir().resolve("scoring-state"), kafka).withProcessingGuarantee(options.guarantee());
+            Properties scoringProps = ScoringService.streamsProperties(config);
+            scoringProps.putAll(options.streams());
+            Topology scoring = ScoringTopology.build(config, ScoringMetrics.NONE, TopicSerdes.of(registry.url()));
+            double[] stateBytes = new double[2];
+            double scoringSeconds = timeUntilConsumed(scoring, scoringProps, kafka, streams -> {
+                long[] totals = stateSize(streams);
+                stateBytes[0] = totals[0];
+                stateBytes[1] = totals[1];
+            });
+            Map<String, Long> written = written(kafka, config.applicationId());
+
+            Properties baselineProps = new Properties();
+            baselineProps.putAll(scoringProps);
+            baselineProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-sum-" + UUID.randomUUID());
+            baselineProps.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("sum-state").toString());
+            double baselineSeconds = timeUntilConsumed(sumByKey(), baselineProps, kafka, streams -> {
+            });
+
+            double rate = options.signals() / scoringSeconds;
+            double baselineRate = options.signals() / baselineSeconds;
+            double bytesPerEntity = stateBytes[1] == 0 ? 0 : stateBytes[0] / stateBytes[1];
+            System.out.printf(Locale.ROOT, "%nForewarn scoring benchmark: %d signals, %d customers, %d products, %d partitions, %s;"
+                    + " broker in a child JVM, topologies in this JVM one after the other.%n",
+                    options.signals(), options.customers(), options.products(), options.partitions(), options.guarantee());
+            System.out.printf(Locale.ROOT, "%-36s %10s %12s%n", "topology", "seconds", "records/s");
+            System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "scoring (customers + products)", scoringSeconds, rate);
+            System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "baseline sum-by-key", baselineSeconds, baselineRate);
+            System.out.printf(Locale.ROOT, "records the scoring topology wrote, per input signal (where the cost goes):%n");
+            written.forEach((topic, count) -> System.out.printf(Locale.ROOT, "  %-60s %6.2f%n",
+                    topic.replace(config.applicationId(), "<app>"), count / (double) options.signals()));
+            System.out.printf(Locale.ROOT, "ratio %.2f (target >= 0.6); state %.0f bytes per tracked entity over %.0f entities (target <= 1024)%n",
+                    rate / baselineRate, bytesPerEntity, stateBytes[1]);
+            return JSON.createObjectNode().put("bench", "scoring")
+                    .put("recordsPerSec", Math.round(rate)).put("baselineRecordsPerSec", Math.round(baselineRate))
+                    .put("ratio", Math.round(rate / baselineRate * 1000) / 1000.0)
+                    .put("bytesPerEntity", Math.round(bytesPerEntity)).put("entities", Math.round(stateBytes[1]))
+                    .put("signals", options.signals()).put("guarantee", options.guarantee());
+        }
+    }
+
+    /** The minimal comparison: per customer, the sum of value sizes, written out. */
+    static Topology sumByKey() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(INPUTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .mapValues(value -> (long) value.length)
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.Long()))
+                .reduce(Long::sum)
+                .toStream()
+                .to("bench.sums", Produced.with(Serdes.String(), Serdes.Long()));
+        return builder.build();
+    }
+
+    private interface BeforeClose {
+        void accept(KafkaStreams streams) throws Exception;
+    }
+
+    /** Runs {@code topology} from a fresh start until its committed offsets reach the end of every input partition. */
+    private static double timeUntilConsumed(Topology topology, Properties props, Map<String, Object> kafka, BeforeClose beforeClose)
+            throws Exception {
+        String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        try (Admin admin = Admin.create(kafka); KafkaStreams streams = new KafkaStreams(topology, props)) {
+            Map<TopicPartition, Long> ends = offsets(admin, INPUTS, OffsetSpec.latest());
+            long started = System.nanoTime();
+            streams.start();
+            long lastReport = System.nanoTime();
+            while (!consumed(admin, group, ends)) {
+                Thread.sleep(250);
+                if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    System.out.printf(Locale.ROOT, "  %s: %.0f s, %d of %d input records committed, %s%n", group.substring(0, 10),
+                            (lastReport - started) / 1e9, committedTotal(admin, group), ends.values().stream().mapToLong(Long::longValue).sum(),
+                            streams.state());
+                }
+                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException(group + " stopped: " + streams.state());
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            requireWholeInput(admin);
+            beforeClose.accept(streams);
+            streams.close(Duration.ofSeconds(60));
+            return seconds;
+        }
+    }
+
+    /**
+     * Offsets (records plus transaction markers) the scoring run added to its output and internal
+     * topics, largest first: the produce side of its cost.
+     */
+    private static Map<String, Long> written(Map<String, Object> kafka, String applicationId) throws Exception {
+        try (Admin admin = Admin.create(kafka)) {
+            List<String> topics = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(applicationId) || t.equals(TopicCatalogue.SCORES.name()) || t.equals(TopicCatalogue.TRANSITIONS.name()))
+                    .toList();
+            Map<String, Long> written = new HashMap<>();
+            offsets(admin, topics, OffsetSpec.latest()).forEach((tp, end) -> written.merge(tp.topic(), end, Long::sum));
+            Map<String, Long> sorted = new LinkedHashMap<>();
+            written.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return sorted;
+        }
+    }
+
+    /** Fails the run if the broker deleted input records before the topology read them (the figure would be wrong). */
+    private static void requireWholeInput(Admin admin) throws Exception {
+        offsets(admin, INPUTS, OffsetSpec.earliest()).forEach((tp, start) -> {
+            if (start != 0) {
+                throw new IllegalStateException(tp + " starts at offset " + start + ": input was deleted during the run");
+            }
+        });
+    }
+
+    /** The offset {@code spec} gives for every partition of {@code topics}. */
+    private static Map<TopicPartition, Long> offsets(Admin admin, Collection<String> topics, OffsetSpec spec) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec)));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    private static long committedTotal(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).entrySet().stream()
+                .filter(e -> INPUTS.contains(e.getKey().topic())).mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    private static boolean consumed(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
+                || committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() >= e.getValue());
+    }
+
+    /** Serialized bytes and count of every entity in the scoring stores (customers and products). */
+    private static long[] stateSize(KafkaStreams streams) {
+        EntityStateSerde serde = new EntityStateSerde();
+        long bytes = 0;
+        long entities = 0;
+        for (String store : List.of(ScoringTopology.CUSTOMER_STATE, ScoringTopology.PRODUCT_STATE)) {
+            try (KeyValueIterator<String, EntityState> all = streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<String, EntityState>keyValueStore())).all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, EntityState> entry = all.next();
+                    bytes += entry.key.length() + serde.serialize("", entry.value).length;
+                    entities++;
+                }
+            }
+        }
+        return new long[]{bytes, entities};
+    }
+
+    /** 60 % reports, 25 % complaints (a third of them resolved later), 15 % returns, over 60 days in time order. */
+    private static void preload(Options options, String bootstrap, String registryUrl) throws IOException {
+        AvroSerdeConfig serde = AvroSerdeConfig.of(registryUrl);
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("linger.ms", 20);
+        props.put("batch.size", 262_144);
+        props.put("compression.type", "lz4");
+        SplittableRandom random = new SplittableRandom(11);
+        long start = Instant.now().minus(Duration.ofDays(60)).toEpochMilli();
+        long step = Duration.ofDays(60).toMillis() / options.signals();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new AvroSerializer<>(SchemaRegistryClient.http(serde.registry()), serde, false))) {
+            for (int i = 0; i < options.signals(); i++) {
+                long at = start + i * step;
+                Instant when = Instant.ofEpochMilli(at);
+                String customer = "C-" + random.nextInt(options.customers());
+                String product = "P-" + random.nextInt(options.products());
+                KanoCategory kano = random.nextInt(3) == 0 ? null : KanoCategory.values()[random.nextInt(4)];
+                int draw = random.nextInt(100);
+                String eventId = "e-" + i;
+                String topic;
+                SpecificRecord value;
+                if (draw < 60) {
+                    topic = TopicCatalogue.REPORTS.name();
+                    value = CustomerReport.newBuilder().setEventId(eventId).setCustomerId(customer).setOccurredAt(when)
+                            .setSource("crm").setProductId(product).setKanoCategory(kano)
+                            .setFeedbackType(FeedbackType.values()[random.nextInt(3)]).setSeverity(1 + random.nextInt(5)).build();
+                } else if (draw < 85) {
+                    topic = TopicCatalogue.COMPLAINTS.name();
+                    boolean resolution = random.nextInt(3) == 0;
+                    value = Complaint.newBuilder().setEventId(eventId).setCustomerId(customer).setOccurredAt(when)
+                            .setSource("crm").setProductId(product).setKanoCategory(kano).setComplaintId("K-" + random.nextInt(200_000))
+                            .setStatus(resolution ? ComplaintStatus.RESOLVED : ComplaintStatus.OPENED).setSeverity(1 + random.nextInt(5))
+                            .setSlaDueAt(resolution ? null : when.plus(Duration.ofHours(24 + random.nextInt(72)))).build();
+                } else {
+                    topic = TopicCatalogue.RETURNS.name();
+                    value = ProductReturn.newBuilder().setEventId(eventId).setCustomerId(customer).setOccurredAt(when)
+                            .setSource("shop").setProductId(product).setKanoCategory(kano)
+                            .setReason(ReturnReason.values()[random.nextInt(7)]).setQuantity(1 + random.nextInt(3)).build();
+                }
+                producer.send(new ProducerRecord<>(topic, null, at, customer, value));
+            }
+            producer.flush();
+        }
+        Files.createDirectories(options.dir());
+    }
+}
