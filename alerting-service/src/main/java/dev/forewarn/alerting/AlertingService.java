@@ -1,10 +1,13 @@
 package dev.forewarn.alerting;
 
+import dev.forewarn.alerting.metrics.AlertingMetrics;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.api.AlertsApi;
 import dev.forewarn.alerting.delivery.Channel;
 import dev.forewarn.alerting.delivery.EmailChannel;
 import dev.forewarn.alerting.delivery.HttpChannel;
 import dev.forewarn.alerting.delivery.NotificationDispatcher;
+import dev.forewarn.alerting.topology.AlertViews;
 import dev.forewarn.alerting.topology.AlertingTopology;
 import dev.forewarn.events.AlertCommand;
 import dev.forewarn.events.AlertNotification;
@@ -120,7 +123,8 @@ public final class AlertingService implements AutoCloseable {
         KafkaProducer<String, SpecificRecord> apiProducer = new KafkaProducer<>(producerProps(config, "api"), new StringSerializer(),
                 anyRecord(AvroSerde.specific(AlertCommand.class, schemaRegistry, serdeConfig).serializer()));
         AtomicReference<KafkaStreams> running = new AtomicReference<>();
-        AlertsApi api = new AlertsApi(running::get, apiProducer, config.apiKeys(), Clock.systemUTC());
+        AlertViews views = new AlertViews(running::get);
+        AlertsApi api = new AlertsApi(views, apiProducer, config.apiKeys(), Clock.systemUTC());
         AtomicReference<NotificationDispatcher> dispatching = new AtomicReference<>();
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
@@ -160,7 +164,7 @@ public final class AlertingService implements AutoCloseable {
         if (!config.delivery().smtpHost().isBlank()) {
             channels.put(NotificationChannel.EMAIL, new EmailChannel(config.delivery(), config.publicUrl()));
         }
-        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, retries, config.route(), channels, api::alert,
+        NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, retries, config.route(), channels, views::alert,
                 () -> streams.state() == KafkaStreams.State.RUNNING, config.delivery(),
                 metrics, Clock.systemUTC(), error -> failed.countDown());
         List<AutoCloseable> meters = List.of(streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),

@@ -1,5 +1,7 @@
 package dev.forewarn.alerting;
 
+import dev.forewarn.alerting.delivery.DeliveryConfig;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -89,7 +91,7 @@ public class AlertingServiceIT {
                                 Duration.ofDays(7), 50),
                         // The outbox is shared with the other test classes' services: their notifications to receivers long
                         // gone give up after 20 s here, and share the 127.0.0.1 rate limit with this class's receiver.
-                        AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(100), Duration.ofMillis(400))
+                        DeliveryConfig.defaults().withRetries(4, Duration.ofMillis(100), Duration.ofMillis(400))
                                 .withRetryHorizon(Duration.ofSeconds(20)).withRatePerDestination(500)
                                 .withSmtp("127.0.0.1", smtp.getSmtp().getPort()))
                 .withApiKeys(ApiKeys.parse("operator:" + TOKEN))

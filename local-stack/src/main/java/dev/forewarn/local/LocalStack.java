@@ -2,7 +2,7 @@ package dev.forewarn.local;
 
 import dev.forewarn.topics.TopicAdmin;
 import dev.forewarn.topics.TopicCatalogue;
-import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.AlertingService;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
 import dev.forewarn.ingest.IngestService;

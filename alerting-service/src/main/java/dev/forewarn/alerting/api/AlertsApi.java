@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forewarn.alerting.AlertingConfig;
-import dev.forewarn.alerting.topology.AlertingTopology;
+import dev.forewarn.alerting.config.AlertingConfig;
+import dev.forewarn.alerting.topology.AlertViews;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertCommand;
 import dev.forewarn.events.AlertCommandType;
@@ -37,16 +37,11 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The alerting HTTP API: alerts (list, one with its history, acknowledge) and silences (create,
@@ -59,13 +54,13 @@ public final class AlertsApi {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final Supplier<KafkaStreams> streams;
+    private final AlertViews views;
     private final Producer<String, SpecificRecord> producer;
     private final ApiKeys apiKeys;
     private final Clock clock;
 
-    public AlertsApi(Supplier<KafkaStreams> streams, Producer<String, SpecificRecord> producer, ApiKeys apiKeys, Clock clock) {
-        this.streams = streams;
+    public AlertsApi(AlertViews views, Producer<String, SpecificRecord> producer, ApiKeys apiKeys, Clock clock) {
+        this.views = views;
         this.producer = producer;
         this.apiKeys = apiKeys;
         this.clock = clock;
@@ -123,7 +118,7 @@ public final class AlertsApi {
             return;
         }
         List<Alert> matching = new ArrayList<>();
-        try (KeyValueIterator<String, Alert> all = this.<Alert>view(AlertingTopology.ALERTS_VIEW).all()) {
+        try (KeyValueIterator<String, Alert> all = views.alerts().all()) {
             while (all.hasNext()) {
                 Alert alert = all.next().value;
                 if (state.map(s -> s == alert.getState()).orElse(true)
@@ -142,7 +137,7 @@ public final class AlertsApi {
     }
 
     private void one(Context ctx) {
-        Alert alert = this.<Alert>view(AlertingTopology.ALERTS_VIEW).get(ctx.pathParam("id"));
+        Alert alert = views.alerts().get(ctx.pathParam("id"));
         if (alert == null) {
             Problem.send(ctx, 404, "Not Found", "no alert " + ctx.pathParam("id"), List.of());
             return;
@@ -152,7 +147,7 @@ public final class AlertsApi {
 
     private void acknowledge(Context ctx, String actor) throws Exception {
         String id = ctx.pathParam("id");
-        Alert alert = this.<Alert>view(AlertingTopology.ALERTS_VIEW).get(id);
+        Alert alert = views.alerts().get(id);
         if (alert == null) {
             Problem.send(ctx, 404, "Not Found", "no alert " + id, List.of());
             return;
@@ -244,7 +239,7 @@ public final class AlertsApi {
     private void listSilences(Context ctx) {
         Instant now = clock.instant();
         ArrayNode items = JSON.createArrayNode();
-        try (KeyValueIterator<String, Silence> all = this.<Silence>view(AlertingTopology.SILENCES_VIEW).all()) {
+        try (KeyValueIterator<String, Silence> all = views.silences().all()) {
             while (all.hasNext()) {
                 items.add(silenceJson(all.next().value, now));
             }
@@ -256,7 +251,7 @@ public final class AlertsApi {
 
     private void deleteSilence(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
-        if (this.<Silence>view(AlertingTopology.SILENCES_VIEW).get(id) == null) {
+        if (views.silences().get(id) == null) {
             Problem.send(ctx, 404, "Not Found", "no silence " + id, List.of());
             return;
         }
@@ -267,7 +262,7 @@ public final class AlertsApi {
     /** Counts of alerts by state, for the {@code forewarn_alerting_alerts} gauge; empty while the view loads. */
     public Map<AlertState, Long> countsByState() {
         Map<AlertState, Long> counts = new EnumMap<>(AlertState.class);
-        try (KeyValueIterator<String, Alert> all = this.<Alert>view(AlertingTopology.ALERTS_VIEW).all()) {
+        try (KeyValueIterator<String, Alert> all = views.alerts().all()) {
             while (all.hasNext()) {
                 counts.merge(all.next().value.getState(), 1L, Long::sum);
             }
@@ -275,23 +270,6 @@ public final class AlertsApi {
             return Map.of();
         }
         return counts;
-    }
-
-    /** An alert from the global view; empty if unknown or the view is not ready. */
-    public Optional<Alert> alert(String id) {
-        try {
-            return Optional.ofNullable(this.<Alert>view(AlertingTopology.ALERTS_VIEW).get(id));
-        } catch (InvalidStateStoreException | NullPointerException e) {
-            return Optional.empty();
-        }
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> view(String name) {
-        KafkaStreams running = streams.get();
-        if (running == null) {
-            throw new InvalidStateStoreException("not started");
-        }
-        return running.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     /** The JSON body: empty if there is none and {@code optional}; null after answering 400/415. */

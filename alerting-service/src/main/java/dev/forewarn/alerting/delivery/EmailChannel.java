@@ -1,6 +1,6 @@
 package dev.forewarn.alerting.delivery;
 
-import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.NotificationDestination;
 import jakarta.mail.Message;
@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
 public final class EmailChannel implements Channel {
 
     private final Session session;
-    private final AlertingConfig.Delivery config;
+    private final DeliveryConfig config;
     private final String publicUrl;
     private final ExecutorService senders = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "alerting-smtp");
@@ -34,7 +34,7 @@ public final class EmailChannel implements Channel {
         return t;
     });
 
-    public EmailChannel(AlertingConfig.Delivery config, String publicUrl) {
+    public EmailChannel(DeliveryConfig config, String publicUrl) {
         Properties props = new Properties();
         props.put("mail.smtp.host", config.smtpHost());
         props.put("mail.smtp.port", Integer.toString(config.smtpPort()));

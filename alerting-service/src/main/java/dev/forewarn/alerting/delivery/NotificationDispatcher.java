@@ -1,8 +1,10 @@
 package dev.forewarn.alerting.delivery;
 
+import dev.forewarn.alerting.audit.AuditRecords;
+import dev.forewarn.alerting.lifecycle.AlertLifecycle;
 import dev.forewarn.topics.TopicCatalogue;
-import dev.forewarn.alerting.AlertingConfig;
-import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.config.AlertingConfig;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.DeliveryOutcome;
@@ -114,7 +116,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Map<NotificationChannel, Channel> channels;
     private final Function<String, Optional<Alert>> alerts;
     private final java.util.function.BooleanSupplier viewsReady;
-    private final AlertingConfig.Delivery config;
+    private final DeliveryConfig config;
     private final AlertingMetrics metrics;
     private final Clock clock;
     private final OffsetTracker offsets = new OffsetTracker();
@@ -138,7 +140,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     public NotificationDispatcher(Consumer<String, AlertNotification> consumer, Producer<String, NotificationRecord> audit,
                                   Producer<String, AlertNotification> retries, dev.forewarn.alerting.route.DefaultRoute defaultRoute,
                                   Map<NotificationChannel, Channel> channels, Function<String, Optional<Alert>> alerts,
-                                  java.util.function.BooleanSupplier viewsReady, AlertingConfig.Delivery config,
+                                  java.util.function.BooleanSupplier viewsReady, DeliveryConfig config,
                                   AlertingMetrics metrics, Clock clock, java.util.function.Consumer<Throwable> onFatal) {
         this.onFatal = onFatal;
         this.retries = retries;
@@ -551,7 +553,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             if (exception != null) {
                 written.completeExceptionally(exception);
             } else {
-                LOG.debug("notification {} to {} waits until {}: {}", n.getNotificationId(), redact(d.getAddress()),
+                LOG.debug("notification {} to {} waits until {}: {}", n.getNotificationId(), AuditRecords.redact(d.getAddress()),
                         Instant.ofEpochMilli(due), why);
                 written.complete(null);
             }
@@ -570,10 +572,10 @@ public final class NotificationDispatcher implements AutoCloseable {
         List<NotificationDestination> fallback = dev.forewarn.alerting.route.Route.of(null, n.getKind(), defaultRoute).destinations();
         boolean reroute = n.getDeliveryNote() == null && !fallback.isEmpty() && !fallback.contains(d);
         String outcome = reason + (reroute ? "; sent to the default route instead" : "; there is no other route for it");
-        return record(n, d, DeliveryOutcome.FAILED, attempt, status, "undeliverable: " + outcome).thenCompose(ignored -> {
+        return record(n, d, DeliveryOutcome.FAILED, attempt, status, AlertLifecycle.UNDELIVERABLE + " " + outcome).thenCompose(ignored -> {
             if (!reroute) {
                 LOG.error("notification {} of {} to {} {} is undeliverable ({}) and has no other route", n.getNotificationId(),
-                        n.getAlertId(), d.getChannel(), redact(d.getAddress()), reason);
+                        n.getAlertId(), d.getChannel(), AuditRecords.redact(d.getAddress()), reason);
                 return CompletableFuture.completedFuture(null);
             }
             AlertNotification rerouted = AlertNotification.newBuilder(n)
@@ -582,7 +584,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                     .setOwnerId(defaultRoute.ownerId())
                     .setOwnerName(null)
                     .setDeliveryNote("Could not deliver this notification to " + (n.getOwnerId() == null ? "its owner" : n.getOwnerId())
-                            + " by " + d.getChannel().name().toLowerCase(Locale.ROOT) + " at " + redact(d.getAddress()) + ": " + reason
+                            + " by " + d.getChannel().name().toLowerCase(Locale.ROOT) + " at " + AuditRecords.redact(d.getAddress()) + ": " + reason
                             + ". Sent to the default route instead.")
                     .build();
             return deliver(rerouted);
@@ -641,26 +643,9 @@ public final class NotificationDispatcher implements AutoCloseable {
                                            Integer status, String error) {
         metrics.outcome(d.getChannel(), outcome);
         if (outcome == DeliveryOutcome.FAILED) {
-            LOG.warn("notification {} of {} to {} {} failed: {}", n.getNotificationId(), n.getAlertId(), d.getChannel(), redact(d.getAddress()), error);
+            LOG.warn("notification {} of {} to {} {} failed: {}", n.getNotificationId(), n.getAlertId(), d.getChannel(), AuditRecords.redact(d.getAddress()), error);
         }
-        NotificationRecord record = NotificationRecord.newBuilder()
-                .setNotificationId(n.getNotificationId())
-                .setAlertId(n.getAlertId())
-                .setEntityType(n.getEntityType())
-                .setEntityId(n.getEntityId())
-                .setKind(n.getKind())
-                .setLevel(n.getLevel())
-                .setChannel(d.getChannel())
-                .setDestination(redact(d.getAddress()))
-                .setOwnerId(n.getOwnerId())
-                .setOutcome(outcome)
-                .setAttempt(attempt)
-                .setHttpStatus(status)
-                .setError(error)
-                .setTransitionId(n.getTransitionId())
-                .setSignalOccurredAt(n.getSignalOccurredAt())
-                .setAttemptedAt(Instant.now(clock))
-                .build();
+        NotificationRecord record = AuditRecords.attempt(n, d, outcome, attempt, status, error, Instant.now(clock));
         CompletableFuture<Void> written = new CompletableFuture<>();
         audit.send(new ProducerRecord<>(TopicCatalogue.NOTIFICATIONS.name(), n.getAlertId(), record), (metadata, exception) -> {
             if (exception != null) {
@@ -672,18 +657,6 @@ public final class NotificationDispatcher implements AutoCloseable {
         return written;
     }
 
-    /** A URL without credentials, query or fragment (tokens often live there); e-mail addresses as they are. */
-    static String redact(String address) {
-        if (!address.contains("://")) {
-            return address;
-        }
-        try {
-            URI uri = URI.create(address);
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        } catch (IllegalArgumentException e) {
-            return "(invalid URL)";
-        }
-    }
 
     /**
      * Stops polling, lets attempts under way finish for up to {@code grace} (retries waiting for

@@ -3,22 +3,28 @@ package dev.forewarn.alerting.lifecycle;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertEvent;
 import dev.forewarn.events.AlertState;
+import dev.forewarn.events.DeliveryOutcome;
 import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.NotificationRecord;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
+import dev.forewarn.events.Silence;
 import dev.forewarn.events.TransitionKind;
+import dev.forewarn.events.UndeliverableDestination;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The alert state machine, in one pure class (no Kafka types, no clock): what happens to an
- * entity's alert when a risk transition arrives, when its owner acknowledges it and when time
- * passes. It decides <em>which</em> notifications are due; routing, silences and inhibition are
- * applied by the caller.
+ * entity's alert when a risk transition or score arrives, when its owner acknowledges it, when a
+ * destination turns out undeliverable and when time passes; which notifications are due, and
+ * what becomes of each while a silence or an inhibition holds it back ({@link #dispose}, {@link #release}).
+ * The caller finds the holds (silences, the product alert it is grouped under) and routes what is sent.
  *
  * <pre>
  *            WARNING / CRITICAL / PREDICTED                  ack
@@ -64,6 +70,46 @@ public final class AlertLifecycle {
             return new Outcome(alert, false, List.of());
         }
     }
+
+    /** Why a notification is held back: a silence, or the product alert its alert is grouped under. */
+    public record Hold(String silenceId, String inhibitingAlert) {
+
+        public static Hold silence(String silenceId) {
+            return new Hold(silenceId, null);
+        }
+
+        public static Hold inhibition(String productAlertId) {
+            return new Hold(null, productAlertId);
+        }
+
+        public boolean isSilence() {
+            return silenceId != null;
+        }
+
+        @Override
+        public String toString() {
+            return isSilence() ? "silence " + silenceId : inhibitingAlert;
+        }
+    }
+
+    /** What becomes of a notification that is due. */
+    public enum Disposition {
+        /** Send it now. */
+        SEND,
+        /** Held back: the alert remembers it ({@code pendingKind}) and sends it when the hold ends. */
+        HELD,
+        /** Dropped: the RESOLVED of an alert whose FIRING was never sent (its owner never heard of it). */
+        RESOLVED_QUIETLY
+    }
+
+    /** A held notification released by time passing: the alert afterwards, and the kind to send now. */
+    public record Release(Outcome outcome, NotificationKind kind) {
+    }
+
+    /** How the dispatcher's audit record of a destination given up on begins. */
+    public static final String UNDELIVERABLE = "undeliverable:";
+    /** Undeliverable destinations listed per alert (newest). */
+    private static final int MAX_UNDELIVERABLE = 10;
 
     private final Config config;
 
@@ -223,6 +269,86 @@ public final class AlertLifecycle {
             alert.setAcknowledgedAt(null);
             alert.setAcknowledgedBy(null);
         }
+    }
+
+    /**
+     * What becomes of notification {@code kind} of {@code alert}, due now: a RESOLVED whose FIRING is still held resolves
+     * quietly; otherwise the hold ({@code holdNow}, asked only then) holds it back, remembered on the alert (a held
+     * FIRING stays the pending kind: the owner must first hear that it fired); otherwise it is sent.
+     */
+    public Disposition dispose(Alert alert, NotificationKind kind, java.util.function.Supplier<Optional<Hold>> holdNow, Instant now) {
+        if (kind == NotificationKind.RESOLVED && alert.getPendingKind() == NotificationKind.FIRING) {
+            clearHeld(alert);
+            record(alert, now, "resolved-quietly", "its firing was never sent");
+            return Disposition.RESOLVED_QUIETLY;
+        }
+        Optional<Hold> hold = holdNow.get();
+        if (hold.isEmpty()) {
+            return Disposition.SEND;
+        }
+        Hold h = hold.get();
+        NotificationKind pending = alert.getPendingKind();
+        alert.setPendingKind(pending == NotificationKind.FIRING ? pending : kind);
+        alert.setSilencedBy(h.silenceId());
+        alert.setInhibitedBy(h.inhibitingAlert());
+        record(alert, now, h.isSilence() ? "silenced" : "inhibited", kind + " held by " + h);
+        return Disposition.HELD;
+    }
+
+    /**
+     * After a tick ({@code tick} is {@link #onTick}'s outcome): the notification {@code alert} holds is released when
+     * its hold ended ({@code holdNow}, asked only then). What a calming-down alert holds stays held (it resolves unless
+     * it fires again, and its reasons may no longer point at the inhibiting product), and an alert resolving in this
+     * tick is settled by {@link #dispose} (a held FIRING resolves without a word).
+     */
+    public Optional<Release> release(Outcome tick, java.util.function.Supplier<Optional<Hold>> holdNow, Instant now) {
+        Alert alert = tick.alert();
+        if (alert == null || alert.getPendingKind() == null || alert.getResolveAt() != null
+                || tick.notifications().contains(NotificationKind.RESOLVED) || holdNow.get().isPresent()) {
+            return Optional.empty();
+        }
+        Alert released = tick.changed() ? alert : Alert.newBuilder(alert).setHistory(new ArrayList<>(alert.getHistory())).build();
+        NotificationKind pending = released.getPendingKind();
+        clearHeld(released);
+        record(released, now, "released", pending + " no longer silenced or inhibited");
+        released(released, pending, now);
+        return Optional.of(new Release(new Outcome(released, true, tick.notifications()), pending));
+    }
+
+    /**
+     * The dispatcher gave up on a destination (its audit record's error begins with {@link #UNDELIVERABLE}): the alert
+     * lists it (newest {@value #MAX_UNDELIVERABLE}) and says so in its history. Other delivery records change nothing.
+     */
+    public Outcome onDelivery(Alert current, NotificationRecord delivery, Instant now) {
+        if (current == null || delivery.getOutcome() != DeliveryOutcome.FAILED || delivery.getError() == null
+                || !delivery.getError().startsWith(UNDELIVERABLE)) {
+            return Outcome.unchanged(current);
+        }
+        Alert alert = Alert.newBuilder(current).setUpdatedAt(now).setHistory(new ArrayList<>(current.getHistory()))
+                .setUndeliverable(new ArrayList<>(current.getUndeliverable())).build();
+        String reason = delivery.getError().substring(UNDELIVERABLE.length()).trim();
+        alert.getUndeliverable().add(new UndeliverableDestination(delivery.getNotificationId(), delivery.getChannel(),
+                delivery.getDestination(), reason, delivery.getAttemptedAt()));
+        while (alert.getUndeliverable().size() > MAX_UNDELIVERABLE) {
+            alert.getUndeliverable().remove(0);
+        }
+        record(alert, now, "undeliverable", delivery.getKind() + " to " + delivery.getChannel() + " "
+                + delivery.getDestination() + ": " + reason);
+        return new Outcome(alert, true, List.of());
+    }
+
+    /** Whether {@code silence} holds the notifications of {@code alert}, whose owner is {@code ownerId}, at {@code now}. */
+    public static boolean silences(Silence silence, Alert alert, String ownerId, Instant now) {
+        return !now.isBefore(silence.getStartsAt()) && now.isBefore(silence.getEndsAt())
+                && (silence.getEntityType() == null || silence.getEntityType() == alert.getEntityType())
+                && (silence.getEntityId() == null || silence.getEntityId().equals(alert.getEntityId()))
+                && (silence.getOwnerId() == null || silence.getOwnerId().equals(ownerId));
+    }
+
+    private static void clearHeld(Alert alert) {
+        alert.setPendingKind(null);
+        alert.setSilencedBy(null);
+        alert.setInhibitedBy(null);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.forewarn.alerting.topology;
 
-import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
+import dev.forewarn.alerting.audit.AuditRecords;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
 import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.alerting.route.DefaultRoute;
@@ -47,8 +48,6 @@ import org.slf4j.LoggerFactory;
 final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
-    /** How the dispatcher's audit record of a destination given up on begins. */
-    static final String UNDELIVERABLE = "undeliverable:";
     /** Customer alerts listed under one product alert's notification. */
     private static final int MAX_GROUPED = 100;
 
@@ -107,30 +106,11 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             }
             outcome = lifecycle.onAcknowledge(current, command.getActor(), command.getComment(), now);
         } else if (record.value() instanceof NotificationRecord delivery) {
-            outcome = undeliverable(current, delivery, now);
+            outcome = lifecycle.onDelivery(current, delivery, now);
         } else {
             return;
         }
         apply(alertId, outcome, now);
-    }
-
-    /** The dispatcher gave up on a destination ("undeliverable: …"): the alert lists it (newest 10) and says so in its history. */
-    private AlertLifecycle.Outcome undeliverable(Alert current, NotificationRecord delivery, Instant now) {
-        if (current == null || delivery.getOutcome() != DeliveryOutcome.FAILED || delivery.getError() == null
-                || !delivery.getError().startsWith(UNDELIVERABLE)) {
-            return AlertLifecycle.Outcome.unchanged(current);
-        }
-        Alert alert = Alert.newBuilder(current).setUpdatedAt(now).setHistory(new ArrayList<>(current.getHistory()))
-                .setUndeliverable(new ArrayList<>(current.getUndeliverable())).build();
-        String reason = delivery.getError().substring(UNDELIVERABLE.length()).trim();
-        alert.getUndeliverable().add(new UndeliverableDestination(delivery.getNotificationId(), delivery.getChannel(),
-                delivery.getDestination(), reason, delivery.getAttemptedAt()));
-        while (alert.getUndeliverable().size() > 10) {
-            alert.getUndeliverable().remove(0);
-        }
-        lifecycle.record(alert, now, "undeliverable", delivery.getKind() + " to " + delivery.getChannel() + " "
-                + delivery.getDestination() + ": " + reason);
-        return new AlertLifecycle.Outcome(alert, true, List.of());
     }
 
     private void apply(String alertId, AlertLifecycle.Outcome outcome, Instant now) {
@@ -175,75 +155,55 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 live.delete(alertId);
                 continue;
             }
-            AlertLifecycle.Outcome outcome = lifecycle.onTick(current, now);
-            Alert alert = outcome.alert();
-            // What a calming-down alert holds stays held (it resolves unless it fires again, and its reasons
-            // may no longer point at the inhibiting product), and an alert resolving in this tick is not
-            // inhibited any more because it resolves: decide() settles it (a held FIRING resolves without a word).
-            boolean calming = alert != null && alert.getResolveAt() != null;
-            boolean resolving = outcome.notifications().contains(NotificationKind.RESOLVED);
-            if (alert != null && !calming && !resolving && alert.getPendingKind() != null && held(alert, now).isEmpty()) {
-                Alert released = outcome.changed() ? alert : Alert.newBuilder(alert).setHistory(new ArrayList<>(alert.getHistory())).build();
-                NotificationKind pending = released.getPendingKind();
-                clearHeld(released);
-                lifecycle.record(released, now, "released", pending + " no longer silenced or inhibited");
-                lifecycle.released(released, pending, now);
-                emit(released, pending, Route.of(owner(released), pending, settings.route()), now);
-                outcome = new AlertLifecycle.Outcome(released, true, outcome.notifications());
+            AlertLifecycle.Outcome ticked = lifecycle.onTick(current, now);
+            Optional<AlertLifecycle.Release> release = lifecycle.release(ticked, () -> held(ticked.alert(), now), now);
+            AlertLifecycle.Outcome outcome = ticked;
+            if (release.isPresent()) {
+                Alert released = release.get().outcome().alert();
+                emit(released, release.get().kind(), Route.of(owner(released), release.get().kind(), settings.route()), now);
+                outcome = release.get().outcome();
             }
             apply(alertId, outcome, now);
         }
     }
 
-    /** Sends {@code kind} unless a silence or an inhibition holds it back. */
+    /** Sends {@code kind} unless the lifecycle holds it back (a silence, an inhibition) or drops it. */
     private void decide(Alert alert, NotificationKind kind, Instant now) {
-        // A held FIRING means the owner never heard of this alert: it resolves without a word.
-        if (kind == NotificationKind.RESOLVED && alert.getPendingKind() == NotificationKind.FIRING) {
-            clearHeld(alert);
-            lifecycle.record(alert, now, "resolved-quietly", "its firing was never sent");
-            return;
-        }
         Route route = Route.of(owner(alert), kind, settings.route());
-        Optional<Held> held = held(alert, now);
-        if (held.isPresent()) {
-            Held h = held.get();
-            NotificationKind pending = alert.getPendingKind();
-            alert.setPendingKind(pending == NotificationKind.FIRING ? pending : kind);
-            alert.setSilencedBy(h.silenceId());
-            alert.setInhibitedBy(h.inhibitingAlert());
-            lifecycle.record(alert, now, h.silenceId() != null ? "silenced" : "inhibited",
-                    kind + " held by " + (h.silenceId() != null ? "silence " + h.silenceId() : h.inhibitingAlert()));
-            if (h.silenceId() != null) {
-                settings.metrics().silenced();
-            } else {
-                settings.metrics().inhibited();
+        switch (lifecycle.dispose(alert, kind, () -> held(alert, now), now)) {
+            case SEND -> emit(alert, kind, route, now);
+            case HELD -> {
+                boolean silenced = alert.getSilencedBy() != null;
+                if (silenced) {
+                    settings.metrics().silenced();
+                } else {
+                    settings.metrics().inhibited();
+                }
+                audit(alert, kind, route, silenced ? DeliveryOutcome.SILENCED : DeliveryOutcome.INHIBITED,
+                        silenced ? "silence " + alert.getSilencedBy() : "grouped under " + alert.getInhibitedBy(), now);
             }
-            audit(alert, kind, route, h.silenceId() != null ? DeliveryOutcome.SILENCED : DeliveryOutcome.INHIBITED,
-                    h.silenceId() != null ? "silence " + h.silenceId() : "grouped under " + h.inhibitingAlert(), now);
-            return;
+            case RESOLVED_QUIETLY -> {
+                // the owner never heard of this alert: nothing to say
+            }
         }
-        emit(alert, kind, route, now);
-    }
-
-    private record Held(String silenceId, String inhibitingAlert) {
     }
 
     /**
      * The first silence matching the alert (its owner, not whoever a notification goes to), else the
      * product alert it is grouped under (same owner, see {@link Grouping}).
      */
-    private Optional<Held> held(Alert alert, Instant now) {
+    private Optional<AlertLifecycle.Hold> held(Alert alert, Instant now) {
         String ownerId = ownerOf(alert);
         try (KeyValueIterator<String, Silence> all = silences.all()) {
             while (all.hasNext()) {
                 Silence silence = all.next().value;
-                if (matches(silence, alert, ownerId, now)) {
-                    return Optional.of(new Held(silence.getSilenceId(), null));
+                if (AlertLifecycle.silences(silence, alert, ownerId, now)) {
+                    return Optional.of(AlertLifecycle.Hold.silence(silence.getSilenceId()));
                 }
             }
         }
         return Grouping.relatedProduct(alert, view::get).filter(product -> settings.grouping().groups(product, ownerId))
-                .map(product -> new Held(null, product.getAlertId()));
+                .map(product -> AlertLifecycle.Hold.inhibition(product.getAlertId()));
     }
 
     /**
@@ -297,13 +257,6 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             }
         }
         return groups;
-    }
-
-    static boolean matches(Silence silence, Alert alert, String ownerId, Instant now) {
-        return !now.isBefore(silence.getStartsAt()) && now.isBefore(silence.getEndsAt())
-                && (silence.getEntityType() == null || silence.getEntityType() == alert.getEntityType())
-                && (silence.getEntityId() == null || silence.getEntityId().equals(alert.getEntityId()))
-                && (silence.getOwnerId() == null || silence.getOwnerId().equals(ownerId));
     }
 
     private void emit(Alert alert, NotificationKind kind, Route route, Instant now) {
@@ -375,23 +328,8 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     }
 
     private void audit(Alert alert, NotificationKind kind, Route route, DeliveryOutcome outcome, String why, Instant now) {
-        NotificationRecord record = NotificationRecord.newBuilder()
-                .setNotificationId(NotificationIds.of(alert.getAlertId(), alert.getFiredAt(), alert.getNotificationSeq() + 1))
-                .setAlertId(alert.getAlertId())
-                .setEntityType(alert.getEntityType())
-                .setEntityId(alert.getEntityId())
-                .setKind(kind)
-                .setLevel(alert.getLevel())
-                .setChannel(route.destinations().isEmpty() ? NotificationChannel.WEBHOOK : route.destinations().get(0).getChannel())
-                .setDestination(route.destinations().isEmpty() ? "(none)" : route.destinations().get(0).getAddress())
-                .setOwnerId(route.ownerId())
-                .setOutcome(outcome)
-                .setAttempt(0)
-                .setError(why)
-                .setTransitionId(alert.getLastTransitionId())
-                .setSignalOccurredAt(alert.getSignalOccurredAt())
-                .setAttemptedAt(now)
-                .build();
+        NotificationRecord record = AuditRecords.notSent(alert, kind, NotificationIds.of(alert.getAlertId(), alert.getFiredAt(),
+                alert.getNotificationSeq() + 1), route.ownerId(), route.destinations(), outcome, why, now);
         context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) record, now.toEpochMilli()), AlertingTopology.SINK_AUDIT);
     }
 
@@ -403,11 +341,5 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private String ownerOf(Alert alert) {
         OwnerAssignment owner = owner(alert);
         return owner != null ? owner.getOwnerId() : settings.route().ownerId();
-    }
-
-    private static void clearHeld(Alert alert) {
-        alert.setPendingKind(null);
-        alert.setSilencedBy(null);
-        alert.setInhibitedBy(null);
     }
 }

@@ -1,8 +1,8 @@
 package dev.forewarn.alerting.topology;
 
 import dev.forewarn.topics.TopicCatalogue;
-import dev.forewarn.alerting.AlertingConfig;
-import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.config.AlertingConfig;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
 import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.topics.TopicSerdes;

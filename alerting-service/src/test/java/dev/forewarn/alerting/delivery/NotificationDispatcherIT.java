@@ -4,8 +4,8 @@ import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.forewarn.alerting.AlertingConfig;
-import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.config.AlertingConfig;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.AlertingServiceIT;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.events.AlertNotification;
@@ -94,11 +94,11 @@ class NotificationDispatcherIT {
     private static final String HEALTHY = "http://127.0.0.9:9/hooks/healthy";
 
     private NotificationDispatcher start(Channel webhook, SimpleMeterRegistry meters, AtomicReference<Throwable> fatal) {
-        return start(webhook, meters, fatal, AlertingConfig.Delivery.defaults().withRetries(4, Duration.ofMillis(50), Duration.ofMillis(200)));
+        return start(webhook, meters, fatal, DeliveryConfig.defaults().withRetries(4, Duration.ofMillis(50), Duration.ofMillis(200)));
     }
 
     private NotificationDispatcher start(Channel webhook, SimpleMeterRegistry meters, AtomicReference<Throwable> fatal,
-                                         AlertingConfig.Delivery delivery) {
+                                         DeliveryConfig delivery) {
         Map<String, Object> props = new HashMap<>(KAFKA.clientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -215,7 +215,7 @@ class NotificationDispatcherIT {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         List<AlertNotification> got = new CopyOnWriteArrayList<>();
         start(receiver(down::get, got), new SimpleMeterRegistry(), new AtomicReference<>(),
-                AlertingConfig.Delivery.defaults().withRetries(2, Duration.ofMillis(50), Duration.ofMillis(500))
+                DeliveryConfig.defaults().withRetries(2, Duration.ofMillis(50), Duration.ofMillis(500))
                         .withRetryHorizon(Duration.ofSeconds(60)));
         String a = "CUSTOMER:A-" + run;
         String b = "CUSTOMER:B-" + run;
@@ -259,7 +259,7 @@ class NotificationDispatcherIT {
         List<AlertNotification> got = new CopyOnWriteArrayList<>();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         start(receiver(() -> true, got), meters, new AtomicReference<>(),
-                AlertingConfig.Delivery.defaults().withRetries(2, Duration.ofMillis(50), Duration.ofMillis(300))
+                DeliveryConfig.defaults().withRetries(2, Duration.ofMillis(50), Duration.ofMillis(300))
                         .withRetryHorizon(Duration.ofSeconds(3)));
         String a = "CUSTOMER:A-" + run;
         notify(a, a + "/1", 1, DOWN);

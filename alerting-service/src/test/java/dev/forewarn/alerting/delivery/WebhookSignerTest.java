@@ -3,7 +3,7 @@ package dev.forewarn.alerting.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.forewarn.alerting.AlertingConfig;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.service.Env;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

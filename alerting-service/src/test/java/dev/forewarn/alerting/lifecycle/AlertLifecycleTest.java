@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,64 @@ class AlertLifecycleTest {
             assertThat(e.getEvent()).isEqualTo("fired");
             assertThat(e.getDetail()).startsWith("at WARNING");
         });
+    }
+
+    @Test
+    void shouldHoldANotificationASilenceCoversAndKeepAHeldFiringAsThePendingKind() {
+        Alert alert = fire(RiskLevel.WARNING);
+
+        assertThat(lifecycle.dispose(alert, NotificationKind.FIRING, () -> Optional.of(AlertLifecycle.Hold.silence("s-1")), NOW))
+                .isEqualTo(AlertLifecycle.Disposition.HELD);
+        assertThat(lifecycle.dispose(alert, NotificationKind.ESCALATED, () -> Optional.of(AlertLifecycle.Hold.inhibition("PRODUCT:P-1")), NOW))
+                .isEqualTo(AlertLifecycle.Disposition.HELD);
+
+        assertThat(alert.getPendingKind()).as("the owner must first hear that it fired").isEqualTo(NotificationKind.FIRING);
+        assertThat(alert.getInhibitedBy()).isEqualTo("PRODUCT:P-1");
+        assertThat(lifecycle.dispose(alert, NotificationKind.REPEAT, Optional::empty, NOW)).isEqualTo(AlertLifecycle.Disposition.SEND);
+    }
+
+    @Test
+    void shouldResolveQuietlyAnAlertWhoseFiringWasNeverSentWithoutAskingForHolds() {
+        Alert alert = Alert.newBuilder(fire(RiskLevel.WARNING)).setPendingKind(NotificationKind.FIRING).setSilencedBy("s-1").build();
+
+        AlertLifecycle.Disposition disposition = lifecycle.dispose(alert, NotificationKind.RESOLVED, () -> {
+            throw new AssertionError("holds are not asked for a quiet resolution");
+        }, NOW);
+
+        assertThat(disposition).isEqualTo(AlertLifecycle.Disposition.RESOLVED_QUIETLY);
+        assertThat(alert.getPendingKind()).isNull();
+        assertThat(alert.getSilencedBy()).isNull();
+        assertThat(alert.getHistory()).last().satisfies(e -> assertThat(e.getEvent()).isEqualTo("resolved-quietly"));
+    }
+
+    @Test
+    void shouldReleaseAHeldNotificationWhenItsHoldEndsButNotWhileTheAlertCalmsDown() {
+        Alert held = Alert.newBuilder(fire(RiskLevel.WARNING)).setPendingKind(NotificationKind.ESCALATED).setSilencedBy("s-1").build();
+        AlertLifecycle.Outcome tick = lifecycle.onTick(held, NOW.plusSeconds(10));
+
+        assertThat(lifecycle.release(tick, () -> Optional.of(AlertLifecycle.Hold.silence("s-1")), NOW.plusSeconds(10))).isEmpty();
+        Optional<AlertLifecycle.Release> release = lifecycle.release(tick, Optional::empty, NOW.plusSeconds(10));
+        assertThat(release).hasValueSatisfying(r -> {
+            assertThat(r.kind()).isEqualTo(NotificationKind.ESCALATED);
+            assertThat(r.outcome().alert().getPendingKind()).isNull();
+            assertThat(r.outcome().alert().getLastNotifiedAt()).isEqualTo(NOW.plusSeconds(10));
+        });
+
+        Alert calming = Alert.newBuilder(held).setState(AlertState.RESOLVING).setResolveAt(NOW.plusSeconds(300)).build();
+        assertThat(lifecycle.release(lifecycle.onTick(calming, NOW.plusSeconds(10)), Optional::empty, NOW.plusSeconds(10))).isEmpty();
+    }
+
+    @Test
+    void shouldListAnUndeliverableDestinationOnTheAlertAndIgnoreOtherDeliveryRecords() {
+        Alert alert = fire(RiskLevel.WARNING);
+        dev.forewarn.events.NotificationRecord delivered = TestRecords.notification().setAlertId(alert.getAlertId()).build();
+        dev.forewarn.events.NotificationRecord givenUp = TestRecords.notification().setAlertId(alert.getAlertId())
+                .setOutcome(dev.forewarn.events.DeliveryOutcome.FAILED).setError(AlertLifecycle.UNDELIVERABLE + " HTTP 503 for 24h").build();
+
+        assertThat(lifecycle.onDelivery(alert, delivered, NOW).changed()).isFalse();
+        AlertLifecycle.Outcome listed = lifecycle.onDelivery(alert, givenUp, NOW);
+        assertThat(listed.alert().getUndeliverable()).singleElement().satisfies(u -> assertThat(u.getReason()).isEqualTo("HTTP 503 for 24h"));
+        assertThat(listed.notifications()).isEmpty();
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.forewarn.alerting.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forewarn.alerting.AlertingConfig;
-import dev.forewarn.alerting.AlertingMetrics;
+import dev.forewarn.alerting.config.AlertingConfig;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.AlertingService;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;

@@ -1,4 +1,4 @@
-package dev.forewarn.alerting;
+package dev.forewarn.alerting.metrics;
 
 import dev.forewarn.events.AlertState;
 import dev.forewarn.events.DeliveryOutcome;

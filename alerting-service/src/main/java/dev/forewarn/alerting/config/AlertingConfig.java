@@ -1,5 +1,6 @@
-package dev.forewarn.alerting;
+package dev.forewarn.alerting.config;
 
+import dev.forewarn.alerting.delivery.DeliveryConfig;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
@@ -38,58 +39,9 @@ import java.util.Map;
  */
 public record AlertingConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
                              AlertLifecycle.Config lifecycle, Grouping.Config grouping, Duration tickInterval, DefaultRoute route,
-                             Delivery delivery,
+                             DeliveryConfig delivery,
                              DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
                              Map<String, Object> kafkaProperties) {
-
-    /**
-     * @param maxAttempts   {@code ALERTING_MAX_ATTEMPTS}, default 6
-     * @param backoff       {@code ALERTING_RETRY_BACKOFF}, default 1s (doubles per attempt, full jitter)
-     * @param maxBackoff    {@code ALERTING_RETRY_MAX_BACKOFF}, default 5m
-     * @param ratePerSecond {@code ALERTING_RATE_PER_DESTINATION}, default 10 notifications/s per destination host
-     * @param httpTimeout   {@code ALERTING_HTTP_TIMEOUT}, default 10s per webhook request
-     * @param smtpHost      {@code ALERTING_SMTP_HOST} (e-mail is off without it), {@code ALERTING_SMTP_PORT} (25),
-     *                      {@code ALERTING_SMTP_FROM}, {@code ALERTING_SMTP_USER}, {@code ALERTING_SMTP_PASSWORD},
-     *                      {@code ALERTING_SMTP_STARTTLS} (false)
-     * @param maxInFlight   {@code ALERTING_MAX_IN_FLIGHT}, default 1000 notifications being delivered before the dispatcher pauses
-     * @param retryHorizon  {@code ALERTING_RETRY_HORIZON}, default 24h: how long a notification is retried (from its first
-     *                      attempt) before its destination counts as undeliverable; after {@code maxAttempts} quick attempts
-     *                      it waits in {@code alerts.retry}, backing off up to {@code maxBackoff}
-     */
-    public record Delivery(int maxAttempts, Duration backoff, Duration maxBackoff, int ratePerSecond, Duration httpTimeout,
-                           String smtpHost, int smtpPort, String smtpFrom, String smtpUser, String smtpPassword,
-                           boolean smtpStartTls, int maxInFlight, Duration retryHorizon) {
-
-        public static Delivery defaults() {
-            return new Delivery(6, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, Duration.ofSeconds(10),
-                    "", 25, "forewarn@localhost", "", "", false, 1000, Duration.ofHours(24));
-        }
-
-        public Delivery withRetries(int attempts, Duration first, Duration max) {
-            return new Delivery(attempts, first, max, ratePerSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
-                    smtpPassword, smtpStartTls, maxInFlight, retryHorizon);
-        }
-
-        public Delivery withRetryHorizon(Duration horizon) {
-            return new Delivery(maxAttempts, backoff, maxBackoff, ratePerSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
-                    smtpPassword, smtpStartTls, maxInFlight, horizon);
-        }
-
-        public Delivery withRatePerDestination(int perSecond) {
-            return new Delivery(maxAttempts, backoff, maxBackoff, perSecond, httpTimeout, smtpHost, smtpPort, smtpFrom, smtpUser,
-                    smtpPassword, smtpStartTls, maxInFlight, retryHorizon);
-        }
-
-        public Delivery withSmtp(String host, int port) {
-            return new Delivery(maxAttempts, backoff, maxBackoff, ratePerSecond, httpTimeout, host, port, smtpFrom, smtpUser,
-                    smtpPassword, smtpStartTls, maxInFlight, retryHorizon);
-        }
-
-        @Override
-        public String toString() {
-            return "Delivery[maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", smtpHost=" + smtpHost + "]";
-        }
-    }
 
     public AlertingConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -99,11 +51,11 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
     public static AlertingConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties,
                                     DefaultRoute route, DestinationGuard guard, WebhookSecrets secrets) {
         return new AlertingConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
-                Grouping.Config.defaults(), Duration.ofMillis(200), route, Delivery.defaults(), guard, secrets, ApiKeys.disabled("local"),
+                Grouping.Config.defaults(), Duration.ofMillis(200), route, DeliveryConfig.defaults(), guard, secrets, ApiKeys.disabled("local"),
                 "http://localhost:8083", kafkaProperties);
     }
 
-    public AlertingConfig with(AlertLifecycle.Config lifecycle, Delivery delivery) {
+    public AlertingConfig with(AlertLifecycle.Config lifecycle, DeliveryConfig delivery) {
         return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
                 route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
     }
@@ -129,8 +81,8 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                 d.predictedCloserFactor(),
                 env.duration("ALERTING_RESOLVED_RETENTION", d.resolvedRetention()),
                 d.maxHistory());
-        Delivery dd = Delivery.defaults();
-        Delivery delivery = new Delivery(
+        DeliveryConfig dd = DeliveryConfig.defaults();
+        DeliveryConfig delivery = new DeliveryConfig(
                 env.integer("ALERTING_MAX_ATTEMPTS", dd.maxAttempts(), 1, 100),
                 env.duration("ALERTING_RETRY_BACKOFF", dd.backoff()),
                 env.duration("ALERTING_RETRY_MAX_BACKOFF", dd.maxBackoff()),

@@ -1,0 +1,52 @@
+package dev.forewarn.alerting.topology;
+
+import dev.forewarn.events.Alert;
+import dev.forewarn.events.Silence;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The topology's global views (every alert, every silence), as the HTTP API and the dispatcher read
+ * them on any instance. A view that is not queryable (Streams not started, or restoring) throws
+ * {@link InvalidStateStoreException}; {@link #alert} answers empty instead.
+ */
+public final class AlertViews {
+
+    private final Supplier<KafkaStreams> streams;
+
+    public AlertViews(Supplier<KafkaStreams> streams) {
+        this.streams = streams;
+    }
+
+    /** Every alert, by id. */
+    public ReadOnlyKeyValueStore<String, Alert> alerts() {
+        return view(AlertingTopology.ALERTS_VIEW);
+    }
+
+    /** Every silence, by id. */
+    public ReadOnlyKeyValueStore<String, Silence> silences() {
+        return view(AlertingTopology.SILENCES_VIEW);
+    }
+
+    /** The alert {@code id}; empty when there is none or the view is not queryable now. */
+    public Optional<Alert> alert(String id) {
+        try {
+            return Optional.ofNullable(alerts().get(id));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> view(String name) {
+        KafkaStreams running = streams.get();
+        if (running == null) {
+            throw new InvalidStateStoreException("not started");
+        }
+        return running.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+}
