@@ -1,7 +1,12 @@
 package dev.forewarn.ingest;
 
 import dev.forewarn.ingest.config.IngestConfig;
-import dev.forewarn.ingest.http.IngestApi;
+import dev.forewarn.ingest.http.IngestRouting;
+import dev.forewarn.ingest.http.OwnerResource;
+import dev.forewarn.ingest.http.SignalResource;
+import dev.forewarn.ingest.http.Writes;
+import dev.forewarn.ingest.signal.OwnerParser;
+import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
@@ -29,14 +34,14 @@ public final class IngestService implements AutoCloseable {
 
     private final IngestConfig config;
     private final Javalin http;
-    private final IngestApi api;
+    private final Writes writes;
     private final SignalPublisher publisher;
     private final KafkaReadiness kafka;
 
-    private IngestService(IngestConfig config, Javalin http, IngestApi api, SignalPublisher publisher, KafkaReadiness kafka) {
+    private IngestService(IngestConfig config, Javalin http, Writes writes, SignalPublisher publisher, KafkaReadiness kafka) {
         this.config = config;
         this.http = http;
-        this.api = api;
+        this.writes = writes;
         this.publisher = publisher;
         this.kafka = kafka;
     }
@@ -53,14 +58,17 @@ public final class IngestService implements AutoCloseable {
         try {
             publisher.bindMetrics(metrics);
             kafka = KafkaReadiness.start(config.kafkaProperties(), Duration.ofSeconds(2), Duration.ofSeconds(2));
-            IngestApi api = new IngestApi(config, publisher, kafka, metrics);
+            Writes writes = new Writes(config.apiKeys(), publisher, kafka, metrics);
+            SignalResource signals = new SignalResource(new SignalParser(config.rules()), writes, config.maxBatchItems());
+            OwnerResource owners = new OwnerResource(new OwnerParser(config.rules().clock(), config.rules().rejectUnknownFields()), writes);
             KafkaReadiness reachable = kafka;
             Javalin http = HttpServers.start("0.0.0.0", config.port(), config.maxBodyBytes(),
-                    () -> api.accepting() && reachable.getAsBoolean() && publisher.registry().isReachable(), metrics, api::routes);
+                    () -> writes.accepting() && reachable.getAsBoolean() && publisher.registry().isReachable(), metrics,
+                    routes -> IngestRouting.routes(routes, signals, owners, config.maxBodyBytes()));
             Metrics.registryErrors(metrics, publisher.registry());
             LOG.info("ingest-service listening on port {}, authentication {}", http.port(),
                     config.apiKeys().enabled() ? "by API key" : "DISABLED (local run only)");
-            return new IngestService(config, http, api, publisher, kafka);
+            return new IngestService(config, http, writes, publisher, kafka);
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -94,9 +102,9 @@ public final class IngestService implements AutoCloseable {
      */
     @Override
     public void close() {
-        api.stopAccepting();
+        writes.stopAccepting();
         try {
-            if (!api.awaitIdle(config.shutdownGrace())) {
+            if (!writes.awaitIdle(config.shutdownGrace())) {
                 LOG.warn("requests still in flight after {}; stopping anyway", config.shutdownGrace());
             }
         } catch (InterruptedException e) {

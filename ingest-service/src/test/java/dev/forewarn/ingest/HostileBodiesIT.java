@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
-import dev.forewarn.ingest.http.IngestApi;
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import java.net.http.HttpResponse;
@@ -38,7 +38,7 @@ class HostileBodiesIT {
     private static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TOPICS = List.of("customer.reports", "customer.complaints", "customer.returns",
-            IngestApi.OWNERS_TOPIC);
+            TopicCatalogue.OWNERS.name());
     private static final String NOW = Instant.now().toString();
     private static IngestService service;
     private static IngestClient client;

@@ -9,7 +9,7 @@ import dev.forewarn.events.CustomerReport;
 import dev.forewarn.events.OwnerAssignment;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
-import dev.forewarn.ingest.http.IngestApi;
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
@@ -186,7 +186,7 @@ class IngestServiceIT {
                 .containsExactly("/entityType");
         assertThat(delete.statusCode()).isEqualTo(202);
         assertThat(JSON.readTree(delete.body()).path("deleted").asBoolean()).isTrue();
-        List<ConsumerRecord<String, OwnerAssignment>> records = Topics.readToEnd(KAFKA, IngestApi.OWNERS_TOPIC,
+        List<ConsumerRecord<String, OwnerAssignment>> records = Topics.readToEnd(KAFKA, TopicCatalogue.OWNERS.name(),
                 Topics.avro(KAFKA, OwnerAssignment.class)).stream().filter(r -> r.key().equals("CUSTOMER:" + customer)).toList();
         assertThat(records).hasSize(2);
         assertThat(records.get(0).value().getOwnerId()).isEqualTo("am-1");

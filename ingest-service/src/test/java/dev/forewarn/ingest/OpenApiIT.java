@@ -14,7 +14,7 @@ import dev.forewarn.events.ProductReturn;
 import dev.forewarn.events.ReturnReason;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
-import dev.forewarn.ingest.http.IngestApi;
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import java.io.InputStream;
