@@ -1,12 +1,14 @@
 package dev.forewarn.alerting;
 
-import dev.forewarn.alerting.metrics.AlertingMetrics;
+import dev.forewarn.alerting.api.AlertResource;
+import dev.forewarn.alerting.api.AlertingRouting;
+import dev.forewarn.alerting.api.SilenceResource;
 import dev.forewarn.alerting.config.AlertingConfig;
-import dev.forewarn.alerting.api.AlertsApi;
 import dev.forewarn.alerting.delivery.Channel;
 import dev.forewarn.alerting.delivery.EmailChannel;
 import dev.forewarn.alerting.delivery.HttpChannel;
 import dev.forewarn.alerting.delivery.NotificationDispatcher;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.topology.AlertViews;
 import dev.forewarn.alerting.topology.AlertingTopology;
 import dev.forewarn.events.AlertCommand;
@@ -39,11 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -124,16 +124,14 @@ public final class AlertingService implements AutoCloseable {
                 anyRecord(AvroSerde.specific(AlertCommand.class, schemaRegistry, serdeConfig).serializer()));
         AtomicReference<KafkaStreams> running = new AtomicReference<>();
         AlertViews views = new AlertViews(running::get);
-        AlertsApi api = new AlertsApi(views, apiProducer, config.apiKeys(), Clock.systemUTC());
+        AlertResource alerts = new AlertResource(views, apiProducer, Clock.systemUTC());
+        SilenceResource silences = new SilenceResource(views, apiProducer, Clock.systemUTC());
         AtomicReference<NotificationDispatcher> dispatching = new AtomicReference<>();
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
                         && dispatching.get() != null && dispatching.get().isRunning() && schemaRegistry.isReachable(),
-                registry, routes -> {
-                    HttpServers.openApi(routes, "alerting-service");
-                    api.routes(routes);
-                });
-        metrics.alertsByState(api::countsByState);
+                registry, routes -> AlertingRouting.routes(routes, config.apiKeys(), alerts, silences));
+        metrics.alertsByState(views::countsByState);
 
         KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics, new TopicSerdes(schemaRegistry, serdeConfig)), streamsProperties(config));
         CountDownLatch failed = StreamsSupervision.supervise(streams);

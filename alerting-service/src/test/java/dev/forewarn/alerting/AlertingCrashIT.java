@@ -1,6 +1,5 @@
 package dev.forewarn.alerting;
 
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,13 +8,14 @@ import dev.forewarn.events.EntityType;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.TransitionKind;
-import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.testsupport.ChildJvm;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.TestRecords;
+import dev.forewarn.topics.TopicCatalogue;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,5 @@
 package dev.forewarn.alerting;
 
-import dev.forewarn.alerting.delivery.DeliveryConfig;
-import dev.forewarn.alerting.config.AlertingConfig;
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.forewarn.alerting.config.AlertingConfig;
+import dev.forewarn.alerting.delivery.DeliveryConfig;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
@@ -24,14 +23,15 @@ import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.events.TransitionKind;
-import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.TestRecords;
 import dev.forewarn.testsupport.Topics;
+import dev.forewarn.topics.TopicCatalogue;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpClient;

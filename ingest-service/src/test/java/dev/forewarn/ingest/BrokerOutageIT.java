@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forewarn.events.CustomerReport;
-import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaBrokerProcess;
 import dev.forewarn.testsupport.KafkaTestEnvironment;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.ingest.config.IngestConfig;
-import dev.forewarn.topics.TopicCatalogue;
+import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
+import dev.forewarn.topics.TopicCatalogue;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,9 +1,7 @@
 package dev.forewarn.local;
 
-import dev.forewarn.topics.TopicAdmin;
-import dev.forewarn.topics.TopicCatalogue;
-import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.AlertingService;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
 import dev.forewarn.ingest.IngestService;
 import dev.forewarn.ingest.config.IngestConfig;
@@ -13,6 +11,8 @@ import dev.forewarn.registry.SchemaRegistryServer;
 import dev.forewarn.scoring.ScoringConfig;
 import dev.forewarn.scoring.ScoringService;
 import dev.forewarn.service.Env;
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.forewarn.local;
 
+import dev.forewarn.service.Env;
 import dev.forewarn.topics.TopicAdmin;
 import dev.forewarn.topics.TopicCatalogue;
-import dev.forewarn.service.Env;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

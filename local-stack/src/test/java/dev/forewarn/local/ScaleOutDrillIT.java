@@ -1,7 +1,5 @@
 package dev.forewarn.local;
 
-import dev.forewarn.topics.TopicAdmin;
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,13 +10,15 @@ import dev.forewarn.events.FeedbackType;
 import dev.forewarn.events.KanoCategory;
 import dev.forewarn.events.RiskScore;
 import dev.forewarn.scoring.ScoringService;
-import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.testsupport.ChildJvm;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.Topics;
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,6 @@
 package dev.forewarn.scoring;
 
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.forewarn.events.Complaint;
 import dev.forewarn.events.ComplaintStatus;
@@ -16,13 +14,14 @@ import dev.forewarn.scoring.intake.SignalIntake;
 import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
-import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.testsupport.ChildJvm;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.Topics;
+import dev.forewarn.topics.TopicCatalogue;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,18 +1,18 @@
 package dev.forewarn.scoring;
 
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forewarn.events.CustomerReport;
 import dev.forewarn.events.FeedbackType;
 import dev.forewarn.events.RiskScore;
-import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.AvroSerdeConfig;
+import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.Topics;
+import dev.forewarn.topics.TopicCatalogue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

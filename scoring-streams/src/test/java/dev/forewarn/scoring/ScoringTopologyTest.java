@@ -1,6 +1,5 @@
 package dev.forewarn.scoring;
 
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forewarn.events.Complaint;
@@ -19,6 +18,7 @@ import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.serde.AvroSerde;
 import dev.forewarn.serde.AvroSerdeConfig;
 import dev.forewarn.testsupport.InMemorySchemaRegistryClient;
+import dev.forewarn.topics.TopicCatalogue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +31,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,5 @@
 package dev.forewarn.alerting.delivery;
 
-import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.NotificationDestination;
 import jakarta.mail.Message;

@@ -2,8 +2,6 @@ package dev.forewarn.alerting.delivery;
 
 import dev.forewarn.alerting.audit.AuditRecords;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
-import dev.forewarn.topics.TopicCatalogue;
-import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertNotification;
@@ -13,6 +11,7 @@ import dev.forewarn.events.NotificationDestination;
 import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.NotificationRecord;
 import dev.forewarn.serde.RegistryUnavailableException;
+import dev.forewarn.topics.TopicCatalogue;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.net.URI;

@@ -1,12 +1,16 @@
 package dev.forewarn.alerting.topology;
 
 import dev.forewarn.events.Alert;
+import dev.forewarn.events.AlertState;
 import dev.forewarn.events.Silence;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -40,6 +44,19 @@ public final class AlertViews {
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
+    }
+
+    /** Counts of alerts by state, for the {@code forewarn_alerting_alerts} gauge; empty while the view loads. */
+    public Map<AlertState, Long> countsByState() {
+        Map<AlertState, Long> counts = new EnumMap<>(AlertState.class);
+        try (KeyValueIterator<String, Alert> all = alerts().all()) {
+            while (all.hasNext()) {
+                counts.merge(all.next().value.getState(), 1L, Long::sum);
+            }
+        } catch (InvalidStateStoreException | NullPointerException e) {
+            return Map.of();
+        }
+        return counts;
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> view(String name) {

@@ -1,10 +1,10 @@
 package dev.forewarn.alerting.topology;
 
-import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.alerting.config.AlertingConfig;
-import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.lifecycle.AlertLifecycle;
 import dev.forewarn.alerting.lifecycle.Grouping;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
+import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.topics.TopicSerdes;
 import dev.forewarn.topics.TopicSpec;
 import org.apache.avro.specific.SpecificRecord;

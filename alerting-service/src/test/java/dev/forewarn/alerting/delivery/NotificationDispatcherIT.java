@@ -1,12 +1,10 @@
 package dev.forewarn.alerting.delivery;
 
-import dev.forewarn.topics.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.forewarn.alerting.config.AlertingConfig;
-import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.AlertingServiceIT;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.DeliveryOutcome;
@@ -22,6 +20,7 @@ import dev.forewarn.serde.registry.SchemaRegistryClient;
 import dev.forewarn.testsupport.ForewarnKafka;
 import dev.forewarn.testsupport.KafkaTestEnvironment;
 import dev.forewarn.testsupport.Topics;
+import dev.forewarn.topics.TopicCatalogue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

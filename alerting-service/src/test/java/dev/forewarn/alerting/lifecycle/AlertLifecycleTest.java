@@ -3,13 +3,13 @@ package dev.forewarn.alerting.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forewarn.events.Alert;
-import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.events.AlertState;
 import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.TransitionKind;
+import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.testsupport.TestRecords;
 import java.time.Duration;
 import java.time.Instant;

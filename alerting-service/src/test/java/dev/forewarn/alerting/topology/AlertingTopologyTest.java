@@ -2,15 +2,14 @@ package dev.forewarn.alerting.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forewarn.alerting.config.AlertingConfig;
-import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.AlertingService;
+import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
+import dev.forewarn.alerting.metrics.AlertingMetrics;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertNotification;
-import dev.forewarn.events.EntityType;
 import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.OwnerAssignment;
 import dev.forewarn.events.RiskLevel;

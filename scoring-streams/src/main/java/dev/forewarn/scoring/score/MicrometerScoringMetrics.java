@@ -1,10 +1,10 @@
 package dev.forewarn.scoring.score;
 
-import dev.forewarn.topics.TopicCatalogue;
 import dev.forewarn.events.EntityType;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.events.TransitionKind;
+import dev.forewarn.topics.TopicCatalogue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
