@@ -4,7 +4,8 @@ import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.scoring.intake.DlqProcessingExceptionHandler;
 import dev.forewarn.scoring.intake.DlqProductionExceptionHandler;
 import dev.forewarn.scoring.model.RiskModel;
-import dev.forewarn.scoring.query.RiskQueries;
+import dev.forewarn.scoring.query.RiskResource;
+import dev.forewarn.scoring.query.ScoringRouting;
 import dev.forewarn.scoring.score.MicrometerScoringMetrics;
 import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.serde.AvroSerdeConfig;
@@ -108,10 +109,7 @@ public final class ScoringService implements AutoCloseable {
         Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING && schemaRegistry.isReachable(),
                 registry,
-                routes -> {
-                    HttpServers.openApi(routes, "scoring-streams");
-                    new RiskQueries(running::get, self::get, model, Clock.systemUTC()).routes(routes);
-                });
+                routes -> ScoringRouting.routes(routes, new RiskResource(running::get, self::get, model, Clock.systemUTC())));
         HostInfo host = new HostInfo(config.advertisedHost(), http.port());
         self.set(host);
         Properties props = streamsProperties(config);

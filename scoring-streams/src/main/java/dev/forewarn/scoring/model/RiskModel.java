@@ -142,6 +142,41 @@ public final class RiskModel {
         return risk(pressureAt(s, at));
     }
 
+    /** A contributor's weight seen at {@code at}, decayed as pressure decays. */
+    public double weightAt(EntityState.Contributor c, long at) {
+        return decay(c.weight(), c.occurredAt(), at, halfLifeMs);
+    }
+
+    /**
+     * Why the entity scores what it scores at {@code at}: the one explanation the scorer writes to
+     * {@code risk.scores} and the queries answer with.
+     *
+     * @param at                  when it is read (epoch ms)
+     * @param projectedCriticalAt when the score reaches CRITICAL if inflow keeps its pace, {@link EntityState#NONE} if never
+     * @param reasons             the strongest contributors, with their weight now
+     */
+    public record Explanation(long at, double score, RiskLevel level, double pressure, double inflowPerDay, long projectedCriticalAt,
+                              List<Reason> reasons) {
+
+        /** The projection if it lies within {@code horizon} of {@code at}, else {@link EntityState#NONE}. */
+        public long projectedWithin(Duration horizon) {
+            return projectedCriticalAt == EntityState.NONE || projectedCriticalAt - at > horizon.toMillis() ? EntityState.NONE : projectedCriticalAt;
+        }
+    }
+
+    /** One contributor of an explanation: the signal, its weight when it happened and its weight now. */
+    public record Reason(String eventId, SignalKind kind, String productId, long occurredAt, double weight, double weightNow) {
+    }
+
+    public Explanation explain(EntityState s, long at) {
+        List<Reason> reasons = new ArrayList<>(s.top.size());
+        for (EntityState.Contributor c : s.top) {
+            reasons.add(new Reason(c.eventId(), c.kind(), c.productId(), c.occurredAt(), c.weight(), weightAt(c, at)));
+        }
+        return new Explanation(at, score(s, at), s.level, Math.max(0, pressureAt(s, at)), inflowPerDay(s, at), projectCritical(s, at),
+                List.copyOf(reasons));
+    }
+
     /** The level for {@code risk} coming from {@code current}: up at a threshold, down only {@code hysteresis} below it. */
     public RiskLevel level(RiskLevel current, double risk) {
         RiskLevel plain = RiskLevel.OK;

@@ -43,35 +43,33 @@ public final class RiskRecords {
                 .build();
     }
 
-    /** The entity's score at its own clock ({@link EntityState#evaluatedAt}). */
+    /** The entity's score at its own clock ({@link EntityState#evaluatedAt}), as {@link RiskModel#explain} explains it. */
     public static RiskScore score(RiskModel model, EntityType type, String id, EntityState state) {
-        long at = Math.max(state.evaluatedAt, 0);
+        RiskModel.Explanation e = model.explain(state, Math.max(state.evaluatedAt, 0));
         return RiskScore.newBuilder()
                 .setEntityType(type).setEntityId(id)
-                .setScore(model.score(state, at)).setLevel(state.level)
-                .setPressure(Math.max(0, model.pressureAt(state, at))).setReferenceTime(Instant.ofEpochMilli(at))
-                .setInflowPerDay(model.inflowPerDay(state, at)).setProjectedCriticalAt(withinHorizon(model, state, at))
-                .setTopContributors(contributions(model, state, at))
+                .setScore(e.score()).setLevel(e.level())
+                .setPressure(e.pressure()).setReferenceTime(Instant.ofEpochMilli(e.at()))
+                .setInflowPerDay(e.inflowPerDay())
+                // the schema's "null if not within the horizon"
+                .setProjectedCriticalAt(instant(e.projectedWithin(model.config().horizon())))
+                .setTopContributors(contributions(e))
                 .setCounts(new SignalCounts(state.negativeReports, state.improvementReports, state.confirmationReports,
                         state.complaints, state.returns))
                 .setOpenComplaints(state.openComplaints()).setBreachedSlas(state.breachedSlas)
-                .setLastSignalAt(instant(state.lastSignalAt)).setUpdatedAt(Instant.ofEpochMilli(at))
+                .setLastSignalAt(instant(state.lastSignalAt)).setUpdatedAt(Instant.ofEpochMilli(e.at()))
                 .build();
-    }
-
-    /** The projected CRITICAL if it lies within the model's horizon (the schema's "null if not within the horizon"). */
-    private static Instant withinHorizon(RiskModel model, EntityState state, long at) {
-        long projected = model.projectCritical(state, at);
-        return projected == EntityState.NONE || projected - at > model.config().horizon().toMillis() ? null : instant(projected);
     }
 
     /** The entity's strongest contributors with their weight at {@code at}. */
     public static List<Contribution> contributions(RiskModel model, EntityState state, long at) {
-        List<Contribution> top = new ArrayList<>(state.top.size());
-        double halfLife = model.config().halfLife().toMillis();
-        for (EntityState.Contributor c : state.top) {
-            top.add(new Contribution(c.eventId(), c.kind(), c.productId(), Instant.ofEpochMilli(c.occurredAt()), c.weight(),
-                    c.weight() * Math.pow(2, -(at - c.occurredAt()) / halfLife)));
+        return contributions(model.explain(state, at));
+    }
+
+    private static List<Contribution> contributions(RiskModel.Explanation explanation) {
+        List<Contribution> top = new ArrayList<>(explanation.reasons().size());
+        for (RiskModel.Reason r : explanation.reasons()) {
+            top.add(new Contribution(r.eventId(), r.kind(), r.productId(), Instant.ofEpochMilli(r.occurredAt()), r.weight(), r.weightNow()));
         }
         return top;
     }

@@ -12,6 +12,8 @@ import dev.forewarn.schemas.AvroSchemas;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.testsupport.KafkaBrokerProcess;
 import dev.forewarn.testsupport.Topics;
+import dev.forewarn.topics.TopicAdmin;
+import dev.forewarn.topics.TopicCatalogue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The ingest benchmark: one real broker (child JVM), the schema registry and ingest-service, driven
@@ -66,8 +69,8 @@ public final class IngestBenchmark {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(options.dir(), 0);
              SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.local(broker.bootstrapServers(), 0))) {
             Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-            for (SignalType type : SignalType.values()) {
-                Topics.create(kafka, type.topic().name(), options.partitions(), false);
+            try (Admin admin = Admin.create(kafka)) {
+                TopicAdmin.createMissing(admin, TopicCatalogue.all(), options.partitions(), (short) 1);
             }
             Topics.create(kafka, "bench.raw", options.partitions(), false);
             int recordBytes = averageRecordBytes(new SignalMix(7), 2_000);

@@ -32,7 +32,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 /** Interactive queries with two instances: every key is answered by either, through its owner. */
-class RiskQueriesIT {
+class RiskResourceIT {
 
     private static final KafkaTestEnvironment KAFKA = ForewarnKafka.get();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
