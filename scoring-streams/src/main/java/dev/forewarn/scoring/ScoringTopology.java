@@ -9,6 +9,7 @@ import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
 import dev.forewarn.scoring.score.Deduplicator;
 import dev.forewarn.scoring.score.EntityScorer;
+import dev.forewarn.scoring.score.EntityStores;
 import dev.forewarn.scoring.score.ScoringMetrics;
 import dev.forewarn.scoring.serde.EntityStateSerde;
 import dev.forewarn.scoring.serde.SignalSerde;
@@ -49,10 +50,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class ScoringTopology {
 
     public static final String DEDUP_STORE = "dedup-store";
-    public static final String CUSTOMER_STATE = "customer-state";
-    public static final String PRODUCT_STATE = "product-state";
-    public static final String CUSTOMER_SCORE_PASSES = "customer-score-passes";
-    public static final String PRODUCT_SCORE_PASSES = "product-score-passes";
+    public static final String CUSTOMER_STATE = EntityStores.CUSTOMER_STATE;
+    public static final String PRODUCT_STATE = EntityStores.PRODUCT_STATE;
+    public static final String CUSTOMER_SCORE_PASSES = EntityStores.CUSTOMER_SCORE_PASSES;
+    public static final String PRODUCT_SCORE_PASSES = EntityStores.PRODUCT_SCORE_PASSES;
     public static final String PRODUCT_REPARTITION = "signals-by-product";
 
     private ScoringTopology() {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.events.EntityType;
-import dev.forewarn.scoring.ScoringTopology;
 import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.score.EntityStores;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.QueryParams;
 import dev.forewarn.service.http.Violation;
@@ -54,8 +54,8 @@ public final class RiskResource {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/v1/risk/customers/{id}", ctx -> entity(ctx, EntityType.CUSTOMER, ScoringTopology.CUSTOMER_STATE));
-        routes.get("/v1/risk/products/{id}", ctx -> entity(ctx, EntityType.PRODUCT, ScoringTopology.PRODUCT_STATE));
+        routes.get("/v1/risk/customers/{id}", ctx -> entity(ctx, EntityType.CUSTOMER, EntityStores.CUSTOMER_STATE));
+        routes.get("/v1/risk/products/{id}", ctx -> entity(ctx, EntityType.PRODUCT, EntityStores.PRODUCT_STATE));
         routes.get("/v1/risk/top", this::top);
     }
 
@@ -102,7 +102,7 @@ public final class RiskResource {
             Instances.unavailable(ctx, "the scoring state is not ready");
             return;
         }
-        String store = type == EntityType.CUSTOMER ? ScoringTopology.CUSTOMER_STATE : ScoringTopology.PRODUCT_STATE;
+        String store = type == EntityType.CUSTOMER ? EntityStores.CUSTOMER_STATE : EntityStores.PRODUCT_STATE;
         List<ObjectNode> entries = new ArrayList<>();
         long now = clock.millis();
         try (KeyValueIterator<String, EntityState> all = localStore(kafkaStreams, store).all()) {
