@@ -62,7 +62,7 @@ public final class IngestService implements AutoCloseable {
             SignalResource signals = new SignalResource(new SignalParser(config.rules()), writes, config.maxBatchItems());
             OwnerResource owners = new OwnerResource(new OwnerParser(config.rules().clock(), config.rules().rejectUnknownFields()), writes);
             KafkaReadiness reachable = kafka;
-            Javalin http = HttpServers.start("0.0.0.0", config.port(), config.maxBodyBytes(),
+            Javalin http = HttpServers.start(config.host(), config.port(), config.maxBodyBytes(),
                     () -> writes.accepting() && reachable.getAsBoolean() && publisher.registry().isReachable(), metrics,
                     routes -> IngestRouting.routes(routes, signals, owners, config.maxBodyBytes()));
             Metrics.registryErrors(metrics, publisher.registry());

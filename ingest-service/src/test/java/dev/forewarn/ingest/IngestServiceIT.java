@@ -209,4 +209,38 @@ class IngestServiceIT {
                 .contains("jvm_memory_used_bytes");
         assertThat(crm.send("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void shouldLetOnlyATokenWithOwnersWriteChangeTheOwnerDirectory() throws Exception {
+        ApiKeys scoped = ApiKeys.parse("crm:" + IngestClient.CRM_KEY + ",directory:" + IngestClient.SHOP_KEY + ":owners:write",
+                dev.forewarn.service.auth.Scopes.INGEST, dev.forewarn.service.auth.Scopes.INGEST_DEFAULT);
+        try (IngestService strict = IngestService.start(IngestConfig.of(KAFKA.schemaRegistryUrl(), scoped, KAFKA.clientProperties()))) {
+            IngestClient signalsOnly = new IngestClient(strict.port(), IngestClient.CRM_KEY);
+            IngestClient directory = new IngestClient(strict.port(), IngestClient.SHOP_KEY);
+            IngestClient anonymous = new IngestClient(strict.port(), null);
+            String owner = "{\"ownerId\":\"am-1\",\"email\":\"am-1@example.com\"}";
+            String customer = "C-" + UUID.randomUUID();
+
+            HttpResponse<String> forbidden = signalsOnly.send("PUT", "/v1/owners/CUSTOMER/" + customer, "application/json",
+                    owner.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> unauthorized = anonymous.send("PUT", "/v1/owners/CUSTOMER/" + customer, "application/json",
+                    owner.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> allowed = directory.send("PUT", "/v1/owners/CUSTOMER/" + customer, "application/json",
+                    owner.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> report = signalsOnly.post("/v1/reports", report(customer, 2));
+            HttpResponse<String> reportByDirectory = directory.post("/v1/reports", report(customer, 2));
+
+            assertThat(forbidden.statusCode()).isEqualTo(403);
+            assertThat(forbidden.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(forbidden.body()).contains("owners:write").doesNotContain(IngestClient.CRM_KEY);
+            assertThat(unauthorized.statusCode()).isEqualTo(401);
+            assertThat(unauthorized.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(202);
+            assertThat(report.statusCode()).as(report.body()).isEqualTo(202);
+            assertThat(reportByDirectory.statusCode()).as("a token with owners:write only may not write signals").isEqualTo(403);
+            List<String> written = Topics.readToEnd(KAFKA, TopicCatalogue.OWNERS.name(), Topics.avro(KAFKA, OwnerAssignment.class)).stream()
+                    .filter(r -> r.key().equals("CUSTOMER:" + customer)).map(r -> r.value().getOwnerId()).toList();
+            assertThat(written).containsExactly("am-1");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.forewarn.ingest.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.ingest.signal.OwnerParser;
+import dev.forewarn.service.auth.Scopes;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.Violation;
 import dev.forewarn.topics.TopicCatalogue;
@@ -24,8 +25,8 @@ public final class OwnerResource {
     }
 
     public void register(RoutesConfig routes) {
-        routes.put("/v1/owners/{entityType}/{entityId}", ctx -> writes.guarded(ctx, source -> put(ctx, source)));
-        routes.delete("/v1/owners/{entityType}/{entityId}", ctx -> writes.guarded(ctx, source -> delete(ctx, source)));
+        routes.put("/v1/owners/{entityType}/{entityId}", ctx -> writes.guarded(ctx, Scopes.OWNERS_WRITE, source -> put(ctx, source)));
+        routes.delete("/v1/owners/{entityType}/{entityId}", ctx -> writes.guarded(ctx, Scopes.OWNERS_WRITE, source -> delete(ctx, source)));
     }
 
     private void put(Context ctx, String source) {

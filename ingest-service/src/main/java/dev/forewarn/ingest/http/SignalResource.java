@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.signal.SignalType;
+import dev.forewarn.service.auth.Scopes;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.Violation;
 import io.javalin.config.RoutesConfig;
@@ -44,7 +45,7 @@ public final class SignalResource {
 
     public void register(RoutesConfig routes) {
         for (SignalType type : SignalType.values()) {
-            routes.post("/v1/" + type.path(), ctx -> writes.guarded(ctx, source -> accept(ctx, type, source)));
+            routes.post("/v1/" + type.path(), ctx -> writes.guarded(ctx, Scopes.SIGNALS_WRITE, source -> accept(ctx, type, source)));
         }
     }
 

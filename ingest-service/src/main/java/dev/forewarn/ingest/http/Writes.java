@@ -3,6 +3,7 @@ package dev.forewarn.ingest.http;
 import dev.forewarn.ingest.kafka.SignalPublisher;
 import dev.forewarn.serde.RegistryUnavailableException;
 import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.http.Auth;
 import dev.forewarn.service.http.Problem;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -98,12 +99,12 @@ public final class Writes {
     }
 
     /**
-     * Authenticates, counts the request in flight until it is answered, and refuses writes while
+     * Authenticates (a token with {@code scope}: 401 without a valid token, 403 without the scope), counts the request in flight until it is answered, and refuses writes while
      * shutting down. Handlers block their Jetty worker until Kafka acknowledged: measured on 2
      * cores, this is about twice as fast as Javalin's async path, which adds thread hand-offs per
      * request; Jetty's worker pool bounds the writes in flight.
      */
-    void guarded(Context ctx, Write handler) {
+    void guarded(Context ctx, String scope, Write handler) {
         inFlight.incrementAndGet();
         try {
             if (!accepting) {
@@ -111,14 +112,10 @@ public final class Writes {
                 Problem.send(ctx, 503, "Service Unavailable", "the service is shutting down; retry against another instance", List.of());
                 return;
             }
-            Optional<String> source = apiKeys.sourceFor(ApiKeys.presentedKey(ctx.header("Authorization"), ctx.header("X-API-Key")));
-            if (source.isEmpty()) {
-                ctx.header("WWW-Authenticate", "Bearer");
-                Problem.send(ctx, 401, "Unauthorized",
-                        "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", List.of());
-                return;
+            Optional<ApiKeys.Caller> caller = Auth.require(ctx, apiKeys, scope);
+            if (caller.isPresent()) {
+                handler.handle(caller.get().name());
             }
-            handler.handle(source.get());
         } finally {
             inFlight.decrementAndGet();
         }

@@ -1,5 +1,9 @@
 package dev.forewarn.service;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -28,8 +32,26 @@ public final class Env {
         return new Env(System.getenv());
     }
 
+    /**
+     * The variable's value, trimmed; empty when unset or blank. When {@code NAME} is unset and {@code NAME_FILE}
+     * names a file (a Docker or Kubernetes secret), the file's content is the value, so a secret never has to be
+     * in the environment. Setting both is refused.
+     */
     public Optional<String> optional(String name) {
-        return Optional.ofNullable(variables.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        Optional<String> value = Optional.ofNullable(variables.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        Optional<String> file = Optional.ofNullable(variables.get(name + "_FILE")).map(String::trim).filter(v -> !v.isEmpty());
+        if (file.isEmpty() || name.endsWith("_FILE")) {
+            return value;
+        }
+        if (value.isPresent()) {
+            throw new IllegalArgumentException("environment variables " + name + " and " + name + "_FILE are both set: set one");
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).trim()).filter(v -> !v.isEmpty());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("environment variable " + name + "_FILE=" + file.get() + ": cannot read the file ("
+                    + e.getClass().getSimpleName() + ")");
+        }
     }
 
     public String string(String name, String fallback) {

@@ -1,90 +1,156 @@
 package dev.forewarn.service.auth;
 
+import dev.forewarn.service.Env;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * API keys per source system. A request's key decides the {@code source} stamped on its events,
- * so a caller cannot pose as another system. Keys are kept only as SHA-256 digests and compared
- * in constant time against every configured key (no early exit), and never logged.
+ * API tokens with scopes, the one scheme of every Forewarn HTTP API. Each token has a name — the
+ * source system stamped on ingested events, the actor recorded on an acknowledgement — and the
+ * scopes it may use ({@code signals:write}, {@code owners:write}, {@code risk:read}, {@code alerts:read},
+ * {@code alerts:write}, {@code silences:write}, {@code desk}). Tokens are kept only as SHA-256 digests,
+ * compared in constant time against every configured token (no early exit), and never logged.
  */
 public final class ApiKeys {
 
-    private record Entry(String source, byte[] digest) {
+    /** Who presented a valid token: its name and scopes. */
+    public record Caller(String name, Set<String> scopes) {
+
+        /** Whether the caller may use {@code scope} ({@code *} stands for every scope). */
+        public boolean may(String scope) {
+            return scopes.contains(scope) || scopes.contains(ALL);
+        }
     }
 
-    private final List<Entry> entries;
-    private final Optional<String> disabledSource;
+    private record Entry(String name, byte[] digest, Set<String> scopes) {
+    }
 
-    private ApiKeys(List<Entry> entries, Optional<String> disabledSource) {
+    /** The scope that stands for every scope: tokens of {@link #parse(String)} and the caller of a disabled service hold it. */
+    private static final String ALL = "*";
+
+    private final List<Entry> entries;
+    private final Optional<Caller> disabled;
+
+    private ApiKeys(List<Entry> entries, Optional<Caller> disabled) {
         this.entries = List.copyOf(entries);
-        this.disabledSource = disabledSource;
+        this.disabled = disabled;
     }
 
     /**
-     * Keys from {@code source:key} pairs separated by commas, e.g. {@code crm:s3cr3t,shop:0th3r}.
-     * Sources and keys must be non-blank and each key unique.
+     * Tokens from {@code name:token} or {@code name:token:scope+scope} entries separated by commas, e.g.
+     * {@code crm:<token>:signals:write,directory:<token>:owners:write+signals:write}. A token holds no colon; an entry
+     * without scopes gets {@code defaultScopes}; a scope outside {@code knownScopes} is refused. Names must be
+     * non-blank, tokens at least 16 characters and each token unique.
      *
-     * @throws IllegalArgumentException naming the pair at fault, never the key itself
+     * @throws IllegalArgumentException naming the entry at fault, never the token itself
      */
-    public static ApiKeys parse(String spec) {
+    public static ApiKeys parse(String spec, Set<String> knownScopes, Set<String> defaultScopes) {
         List<Entry> entries = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        String[] pairs = spec.split(",");
-        for (int i = 0; i < pairs.length; i++) {
-            String pair = pairs[i].trim();
-            int colon = pair.indexOf(':');
-            if (colon <= 0 || colon == pair.length() - 1) {
-                throw new IllegalArgumentException("API key entry " + (i + 1) + " must be source:key");
+        String[] items = spec.split(",");
+        for (int i = 0; i < items.length; i++) {
+            String[] parts = items[i].trim().split(":", 3);
+            if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalArgumentException("token entry " + (i + 1) + " must be name:token or name:token:scope+scope");
             }
-            String source = pair.substring(0, colon).trim();
-            String key = pair.substring(colon + 1).trim();
-            if (source.isEmpty() || key.length() < 16) {
-                throw new IllegalArgumentException("API key of source " + source + " must be at least 16 characters");
+            String name = parts[0].trim();
+            String token = parts[1].trim();
+            Set<String> scopes = new LinkedHashSet<>(defaultScopes);
+            if (parts.length == 3) {
+                scopes.clear();
+                for (String scope : parts[2].split("\\+")) {
+                    String s = scope.trim();
+                    if (!knownScopes.contains(s)) {
+                        throw new IllegalArgumentException("token " + name + " has unknown scope '" + s + "'; known: " + knownScopes);
+                    }
+                    scopes.add(s);
+                }
             }
-            if (!seen.add(key)) {
-                throw new IllegalArgumentException("API key of source " + source + " is also given to another source");
+            if (token.length() < 16) {
+                throw new IllegalArgumentException("token " + name + " must be at least 16 characters");
             }
-            entries.add(new Entry(source, sha256(key)));
+            if (!seen.add(token)) {
+                throw new IllegalArgumentException("token " + name + " is also given to another name");
+            }
+            entries.add(new Entry(name, sha256(token), Set.copyOf(scopes)));
         }
         return new ApiKeys(entries, Optional.empty());
     }
 
-    /** No authentication: every request is from {@code source}. For the local run only. */
+    /** Tokens from {@code name:token} pairs, each with every scope: for tests and tools. */
+    public static ApiKeys parse(String spec) {
+        return parse(spec, Set.of(), Set.of(ALL));
+    }
+
+    /**
+     * The tokens of a service from the environment: {@code <PREFIX>_API_TOKENS} (or {@code <PREFIX>_API_TOKENS_FILE},
+     * or a legacy variable of {@code legacy}), or {@code <PREFIX>_AUTH_DISABLED=true} (local run only: every request is
+     * {@code <PREFIX>_SOURCE}, default {@code local}, with every scope). The service does not start with neither.
+     */
+    public static ApiKeys fromEnv(Env env, String prefix, Set<String> knownScopes, Set<String> defaultScopes, String... legacy) {
+        if (env.flag(prefix + "_AUTH_DISABLED", false)) {
+            return disabled(env.string(prefix + "_SOURCE", "local"));
+        }
+        String variable = prefix + "_API_TOKENS";
+        Optional<String> spec = env.optional(variable);
+        for (String old : legacy) {
+            if (spec.isEmpty()) {
+                spec = env.optional(old);
+                variable = old;
+            }
+        }
+        String name = variable;
+        String value = spec.orElseThrow(() -> new IllegalArgumentException("environment variable " + prefix + "_API_TOKENS is required"
+                + " (name:token or name:token:scope+scope, comma-separated; scopes " + knownScopes + "), or set "
+                + prefix + "_AUTH_DISABLED=true for a local run"));
+        try {
+            return parse(value, knownScopes, defaultScopes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("environment variable " + name + "=(hidden): " + e.getMessage(), e);
+        }
+    }
+
+    /** No authentication: every request is from {@code source} and may use every scope. For the local run only. */
     public static ApiKeys disabled(String source) {
-        return new ApiKeys(List.of(), Optional.of(source));
+        return new ApiKeys(List.of(), Optional.of(new Caller(source, Set.of(ALL))));
     }
 
     public boolean enabled() {
-        return disabledSource.isEmpty();
+        return disabled.isEmpty();
     }
 
-    /** The source system {@code presentedKey} belongs to; empty for a missing or unknown key. */
-    public Optional<String> sourceFor(String presentedKey) {
-        if (disabledSource.isPresent()) {
-            return disabledSource;
+    /** Who presented {@code presentedKey}; empty for a missing or unknown token. */
+    public Optional<Caller> caller(String presentedKey) {
+        if (disabled.isPresent()) {
+            return disabled;
         }
         if (presentedKey == null || presentedKey.isEmpty()) {
             return Optional.empty();
         }
         byte[] presented = sha256(presentedKey);
-        String match = null;
+        Entry match = null;
         for (Entry entry : entries) {
-            // Digests have a fixed length, so isEqual takes the same time for every key; no break.
+            // Digests have a fixed length, so isEqual takes the same time for every token; no break.
             if (MessageDigest.isEqual(entry.digest(), presented)) {
-                match = entry.source();
+                match = entry;
             }
         }
-        return Optional.ofNullable(match);
+        return Optional.ofNullable(match).map(e -> new Caller(e.name(), e.scopes()));
     }
 
-    /** The key from {@code Authorization: Bearer <key>}, else from {@code X-API-Key}. */
+    /** The name {@code presentedKey} belongs to; empty for a missing or unknown token. */
+    public Optional<String> sourceFor(String presentedKey) {
+        return caller(presentedKey).map(Caller::name);
+    }
+
+    /** The token from {@code Authorization: Bearer <token>}, else from {@code X-API-Key}. */
     public static String presentedKey(String authorization, String apiKeyHeader) {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();

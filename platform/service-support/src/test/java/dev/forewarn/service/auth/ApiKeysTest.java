@@ -37,9 +37,52 @@ class ApiKeysTest {
 
     @Test
     void shouldRejectBadConfigurationWithoutEchoingTheKey() {
-        assertThatThrownBy(() -> ApiKeys.parse("crm")).hasMessageContaining("entry 1 must be source:key");
+        assertThatThrownBy(() -> ApiKeys.parse("crm")).hasMessageContaining("entry 1 must be name:token");
         assertThatThrownBy(() -> ApiKeys.parse("crm:short")).hasMessageContaining("at least 16").hasMessageNotContaining("short");
         assertThatThrownBy(() -> ApiKeys.parse("crm:same-key-0123456789,shop:same-key-0123456789"))
-                .hasMessageContaining("also given to another source").hasMessageNotContaining("same-key");
+                .hasMessageContaining("also given to another name").hasMessageNotContaining("same-key");
+    }
+
+    @Test
+    void shouldGiveEachTokenItsScopesOrTheDefaultOnes() {
+        ApiKeys scoped = ApiKeys.parse("crm:crm-key-0123456789, directory:dir-key-0123456789:owners:write+signals:write",
+                Scopes.INGEST, Scopes.INGEST_DEFAULT);
+
+        assertThat(scoped.caller("crm-key-0123456789")).hasValueSatisfying(c -> {
+            assertThat(c.name()).isEqualTo("crm");
+            assertThat(c.may(Scopes.SIGNALS_WRITE)).isTrue();
+            assertThat(c.may(Scopes.OWNERS_WRITE)).as("owners must be granted explicitly").isFalse();
+        });
+        assertThat(scoped.caller("dir-key-0123456789")).hasValueSatisfying(c -> {
+            assertThat(c.may(Scopes.OWNERS_WRITE)).isTrue();
+            assertThat(c.may(Scopes.SIGNALS_WRITE)).isTrue();
+            assertThat(c.may(Scopes.RISK_READ)).isFalse();
+        });
+        assertThat(ApiKeys.disabled("local").caller(null)).hasValueSatisfying(c -> assertThat(c.may(Scopes.OWNERS_WRITE)).isTrue());
+    }
+
+    @Test
+    void shouldRefuseAScopeTheServiceDoesNotKnow() {
+        assertThatThrownBy(() -> ApiKeys.parse("crm:crm-key-0123456789:alerts:write", Scopes.INGEST, Scopes.INGEST_DEFAULT))
+                .hasMessageContaining("unknown scope 'alerts:write'").hasMessageNotContaining("crm-key");
+    }
+
+    @Test
+    void shouldReadTheTokensFromTheirVariableItsFileOrTheLegacyVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("tokens");
+        java.nio.file.Files.writeString(file, "crm:file-key-0123456789\n");
+        dev.forewarn.service.Env fromFile = new dev.forewarn.service.Env(java.util.Map.of("INGEST_API_TOKENS_FILE", file.toString()));
+        dev.forewarn.service.Env legacy = new dev.forewarn.service.Env(java.util.Map.of("INGEST_API_KEYS", "shop:legacy-key-0123456789"));
+        dev.forewarn.service.Env both = new dev.forewarn.service.Env(java.util.Map.of("INGEST_API_TOKENS", "a:x-key-0123456789",
+                "INGEST_API_TOKENS_FILE", file.toString()));
+
+        assertThat(ApiKeys.fromEnv(fromFile, "INGEST", Scopes.INGEST, Scopes.INGEST_DEFAULT, "INGEST_API_KEYS")
+                .sourceFor("file-key-0123456789")).hasValue("crm");
+        assertThat(ApiKeys.fromEnv(legacy, "INGEST", Scopes.INGEST, Scopes.INGEST_DEFAULT, "INGEST_API_KEYS")
+                .sourceFor("legacy-key-0123456789")).hasValue("shop");
+        assertThatThrownBy(() -> ApiKeys.fromEnv(both, "INGEST", Scopes.INGEST, Scopes.INGEST_DEFAULT)).hasMessageContaining("both set");
+        assertThatThrownBy(() -> ApiKeys.fromEnv(new dev.forewarn.service.Env(java.util.Map.of()), "SCORING", Scopes.SCORING, Scopes.SCORING))
+                .hasMessageContaining("SCORING_API_TOKENS is required").hasMessageContaining("SCORING_AUTH_DISABLED");
     }
 }
