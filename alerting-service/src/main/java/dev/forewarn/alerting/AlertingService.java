@@ -127,7 +127,7 @@ public final class AlertingService implements AutoCloseable {
         AlertResource alerts = new AlertResource(views, apiProducer, Clock.systemUTC());
         SilenceResource silences = new SilenceResource(views, apiProducer, Clock.systemUTC());
         AtomicReference<NotificationDispatcher> dispatching = new AtomicReference<>();
-        Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
+        Javalin http = HttpServers.start(config.host(), config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
                         && dispatching.get() != null && dispatching.get().isRunning() && schemaRegistry.isReachable(),
                 registry, routes -> AlertingRouting.routes(routes, config.apiKeys(), alerts, silences));

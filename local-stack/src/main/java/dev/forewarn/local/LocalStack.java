@@ -212,6 +212,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("INGEST_AUTH_DISABLED", "true");
         env.put("INGEST_SOURCE", "local");
+        env.put("SCORING_AUTH_DISABLED", "true");
         env.put("ALERTING_AUTH_DISABLED", "true");
         env.put("ALERTING_RATE_PER_DESTINATION", "1000");
         // The simulator replays days of history in seconds (1 s is about half a day): group updates and the other
@@ -225,6 +226,11 @@ public final class LocalStack implements AutoCloseable {
         });
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("SCHEMA_REGISTRY_URL", registryUrl);
+        // Authentication is off here: nothing may listen beyond this machine.
+        env.put("INGEST_HOST", "127.0.0.1");
+        env.put("SCORING_HOST", "127.0.0.1");
+        env.put("SCORING_ADVERTISED_HOST", "127.0.0.1");
+        env.put("ALERTING_HOST", "127.0.0.1");
         env.put("INGEST_PORT", Integer.toString(o.ingestPort()));
         env.put("SCORING_PORT", Integer.toString(o.scoringPort()));
         env.put("ALERTING_PORT", Integer.toString(o.alertingPort()));

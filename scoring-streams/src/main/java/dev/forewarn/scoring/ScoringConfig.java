@@ -4,6 +4,8 @@ import dev.forewarn.events.KanoCategory;
 import dev.forewarn.events.ReturnReason;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.service.Env;
+import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.auth.Scopes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -15,6 +17,7 @@ import java.util.Map;
  *
  * @param applicationId           {@code SCORING_APPLICATION_ID}, default {@code forewarn-scoring}
  * @param registryUrl             {@code SCHEMA_REGISTRY_URL}, default http://localhost:8081
+ * @param host                    {@code SCORING_HOST}, default {@code 0.0.0.0}: the interface HTTP listens on
  * @param port                    {@code SCORING_PORT}, default 8082 (health, metrics, queries)
  * @param stateDir                {@code SCORING_STATE_DIR}, default {@code <tmp>/forewarn-scoring}
  * @param processingGuarantee     {@code SCORING_PROCESSING_GUARANTEE}, default {@code exactly_once_v2}
@@ -30,11 +33,13 @@ import java.util.Map;
  *                                overridable ({@link #weights})
  * @param kafkaProperties         {@code KAFKA_*} pass-through (Streams, producer and consumer properties)
  * @param advertisedHost          {@code SCORING_ADVERTISED_HOST}, default {@code localhost}: how other instances reach this one's HTTP port
+ * @param apiKeys                 {@code SCORING_API_TOKENS} ({@code name:token} or {@code name:token:risk:read}, comma-separated;
+ *                                the only scope is {@code risk:read}), or {@code SCORING_AUTH_DISABLED=true} (local run only)
  */
-public record ScoringConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
+public record ScoringConfig(String applicationId, String registryUrl, String host, int port, Path stateDir, String processingGuarantee,
                             Duration dedupRetention, Duration idleAfter, Duration streamTimeInterval, Duration wallClockInterval,
                             Duration scoreInterval, int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties,
-                            String advertisedHost) {
+                            String advertisedHost, ApiKeys apiKeys) {
 
     public ScoringConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -45,19 +50,19 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
 
     /** Defaults, for tests and benchmarks. */
     public static ScoringConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties) {
-        return new ScoringConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", Duration.ofDays(7),
+        return new ScoringConfig(applicationId, registryUrl, "0.0.0.0", 0, stateDir, "exactly_once_v2", Duration.ofDays(7),
                 Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(1), 10_000, RiskModel.Config.defaults(),
-                kafkaProperties, "localhost");
+                kafkaProperties, "localhost", ApiKeys.disabled("local"));
     }
 
     public ScoringConfig withProcessingGuarantee(String guarantee) {
-        return new ScoringConfig(applicationId, registryUrl, port, stateDir, guarantee, dedupRetention, idleAfter,
-                streamTimeInterval, wallClockInterval, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
+        return new ScoringConfig(applicationId, registryUrl, host, port, stateDir, guarantee, dedupRetention, idleAfter,
+                streamTimeInterval, wallClockInterval, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost, apiKeys);
     }
 
     public ScoringConfig withIdleAfter(Duration idle, Duration wallClockCheck) {
-        return new ScoringConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, dedupRetention, idle,
-                streamTimeInterval, wallClockCheck, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost);
+        return new ScoringConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, dedupRetention, idle,
+                streamTimeInterval, wallClockCheck, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost, apiKeys);
     }
 
     /**
@@ -115,6 +120,7 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
         return new ScoringConfig(
                 env.string("SCORING_APPLICATION_ID", "forewarn-scoring"),
                 env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.string("SCORING_HOST", "0.0.0.0"),
                 env.integer("SCORING_PORT", 8082, 0, 65535),
                 Path.of(env.string("SCORING_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "forewarn-scoring").toString())),
                 env.string("SCORING_PROCESSING_GUARANTEE", "exactly_once_v2"),
@@ -124,6 +130,7 @@ public record ScoringConfig(String applicationId, String registryUrl, int port, 
                 env.duration("SCORING_WALL_CLOCK_INTERVAL", Duration.ofSeconds(5)),
                 env.duration("SCORING_SCORE_INTERVAL", Duration.ofSeconds(1)),
                 env.integer("SCORING_MAX_TIMERS_PER_PASS", 10_000, 1, 10_000_000),
-                model, kafka, env.string("SCORING_ADVERTISED_HOST", "localhost"));
+                model, kafka, env.string("SCORING_ADVERTISED_HOST", "localhost"),
+                ApiKeys.fromEnv(env, "SCORING", Scopes.SCORING, Scopes.SCORING));
     }
 }

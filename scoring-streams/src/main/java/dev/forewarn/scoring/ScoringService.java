@@ -106,10 +106,10 @@ public final class ScoringService implements AutoCloseable {
         RiskModel model = new RiskModel(config.model());
         SchemaRegistryClient schemaRegistry = SchemaRegistryClient.http(AvroSerdeConfig.of(config.registryUrl()).registry());
         Metrics.registryErrors(registry, schemaRegistry);
-        Javalin http = HttpServers.start("0.0.0.0", config.port(), 64 * 1024,
+        Javalin http = HttpServers.start(config.host(), config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING && schemaRegistry.isReachable(),
                 registry,
-                routes -> ScoringRouting.routes(routes, new RiskResource(running::get, self::get, model, Clock.systemUTC())));
+                routes -> ScoringRouting.routes(routes, new RiskResource(running::get, self::get, model, Clock.systemUTC(), config.apiKeys())));
         HostInfo host = new HostInfo(config.advertisedHost(), http.port());
         self.set(host);
         Properties props = streamsProperties(config);

@@ -16,6 +16,7 @@ class ScoringConfigTest {
     @Test
     void shouldTakeTheModelFromTheEnvironmentOverTheDefaults() {
         ScoringConfig config = ScoringConfig.fromEnv(new Env(Map.of(
+                "SCORING_AUTH_DISABLED", "true",
                 "SCORING_HALF_LIFE", "7d",
                 "SCORING_WEIGHT_SLA_BREACH", "12.5",
                 "SCORING_WEIGHT_CONFIRMATION", "-1",

@@ -78,6 +78,7 @@ final class ScoringDrill {
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
         env.put("SCHEMA_REGISTRY_URL", registryUrl);
         env.put("SCORING_APPLICATION_ID", applicationId);
+        env.put("SCORING_AUTH_DISABLED", "true");
         env.put("SCORING_STATE_DIR", stateDir.toAbsolutePath().toString());
         env.put("SCORING_PORT", Integer.toString(port));
         env.put("KAFKA_COMMIT_INTERVAL_MS", "200");
@@ -140,13 +141,20 @@ final class ScoringDrill {
 
     volatile String lag = "";
 
-    /** Whether the application has committed offsets up to the end of every input partition. */
+    /** Whether the application has committed offsets up to the end of every input partition and of its repartition topic. */
     boolean caughtUp() throws Exception {
         try (Admin admin = Admin.create(KAFKA.clientProperties())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(INPUTS).allTopicNames().get().forEach((topic, d) ->
+            // The product path reads the internal repartition topic: caught up only when it is read to its end too
+            // (the input offsets alone say nothing about products still waiting in it).
+            List<String> topics = new ArrayList<>(INPUTS);
+            String repartition = applicationId + "-" + ScoringTopology.PRODUCT_REPARTITION + "-repartition";
+            if (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(repartition)) {
+                topics.add(repartition);
+            }
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
                     d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));

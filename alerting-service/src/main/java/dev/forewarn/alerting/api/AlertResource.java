@@ -9,6 +9,7 @@ import dev.forewarn.events.AlertCommand;
 import dev.forewarn.events.AlertCommandType;
 import dev.forewarn.events.AlertState;
 import dev.forewarn.events.EntityType;
+import dev.forewarn.service.auth.Scopes;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.QueryParams;
 import dev.forewarn.service.http.Violation;
@@ -45,9 +46,9 @@ public final class AlertResource {
     }
 
     void register(RoutesConfig routes, Requests requests) {
-        routes.get("/v1/alerts", ctx -> requests.guarded(ctx, actor -> list(ctx)));
-        routes.get("/v1/alerts/{id}", ctx -> requests.guarded(ctx, actor -> one(ctx)));
-        routes.post("/v1/alerts/{id}/ack", ctx -> requests.guarded(ctx, actor -> acknowledge(ctx, actor)));
+        routes.get("/v1/alerts", ctx -> requests.guarded(ctx, Scopes.ALERTS_READ, actor -> list(ctx)));
+        routes.get("/v1/alerts/{id}", ctx -> requests.guarded(ctx, Scopes.ALERTS_READ, actor -> one(ctx)));
+        routes.post("/v1/alerts/{id}/ack", ctx -> requests.guarded(ctx, Scopes.ALERTS_WRITE, actor -> acknowledge(ctx, actor)));
     }
 
     private void list(Context ctx) {

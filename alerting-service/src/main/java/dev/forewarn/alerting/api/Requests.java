@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.http.Auth;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.Violation;
 import io.javalin.http.Context;
@@ -37,15 +38,14 @@ final class Requests {
         this.apiKeys = apiKeys;
     }
 
-    void guarded(Context ctx, Handler handler) throws Exception {
-        Optional<String> actor = apiKeys.sourceFor(ApiKeys.presentedKey(ctx.header("Authorization"), ctx.header("X-API-Key")));
+    /** Runs {@code handler} for a caller whose token has {@code scope} (401/403 otherwise), mapping a loading view or an unacknowledged write to 503. */
+    void guarded(Context ctx, String scope, Handler handler) throws Exception {
+        Optional<ApiKeys.Caller> actor = Auth.require(ctx, apiKeys, scope);
         if (actor.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            Problem.send(ctx, 401, "Unauthorized", "send a valid token as 'Authorization: Bearer <token>'", List.of());
             return;
         }
         try {
-            handler.handle(actor.get());
+            handler.handle(actor.get().name());
         } catch (InvalidStateStoreException e) {
             ctx.header("Retry-After", "2");
             Problem.send(ctx, 503, "Service Unavailable", "alert state is still loading; retry shortly", List.of());

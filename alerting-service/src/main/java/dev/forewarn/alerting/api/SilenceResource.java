@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.alerting.topology.AlertViews;
 import dev.forewarn.events.EntityType;
 import dev.forewarn.events.Silence;
+import dev.forewarn.service.auth.Scopes;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.Violation;
 import dev.forewarn.topics.TopicCatalogue;
@@ -41,9 +42,9 @@ public final class SilenceResource {
     }
 
     void register(RoutesConfig routes, Requests requests) {
-        routes.post("/v1/silences", ctx -> requests.guarded(ctx, actor -> create(ctx, actor)));
-        routes.get("/v1/silences", ctx -> requests.guarded(ctx, actor -> list(ctx)));
-        routes.delete("/v1/silences/{id}", ctx -> requests.guarded(ctx, actor -> delete(ctx)));
+        routes.post("/v1/silences", ctx -> requests.guarded(ctx, Scopes.SILENCES_WRITE, actor -> create(ctx, actor)));
+        routes.get("/v1/silences", ctx -> requests.guarded(ctx, Scopes.ALERTS_READ, actor -> list(ctx)));
+        routes.delete("/v1/silences/{id}", ctx -> requests.guarded(ctx, Scopes.SILENCES_WRITE, actor -> delete(ctx)));
     }
 
     private void create(Context ctx, String actor) throws Exception {

@@ -8,6 +8,7 @@ import dev.forewarn.alerting.lifecycle.Grouping;
 import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.auth.Scopes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.Map;
  *
  * @param applicationId       {@code ALERTING_APPLICATION_ID}, default {@code forewarn-alerting}; the dispatcher's group is {@code <id>-dispatcher}
  * @param registryUrl         {@code SCHEMA_REGISTRY_URL}, default http://localhost:8081
+ * @param host                {@code ALERTING_HOST}, default {@code 0.0.0.0}: the interface HTTP listens on
  * @param port                {@code ALERTING_PORT}, default 8083
  * @param stateDir            {@code ALERTING_STATE_DIR}, default {@code <tmp>/forewarn-alerting}
  * @param processingGuarantee {@code ALERTING_PROCESSING_GUARANTEE}, default {@code exactly_once_v2}
@@ -32,12 +34,14 @@ import java.util.Map;
  * @param secrets             {@code ALERTING_WEBHOOK_SECRET} (default signing secret, {@code whsec_<base64>}) and
  *                            {@code ALERTING_WEBHOOK_SECRETS} ({@code <url-prefix>|<secret>,...}, matched by origin and path segments, most
  *                            specific wins); the service does not start without {@code ALERTING_WEBHOOK_SECRET}
- * @param apiKeys             {@code ALERTING_API_TOKENS} ({@code name:token,...}; the name is recorded as the actor) or
- *                            {@code ALERTING_AUTH_DISABLED=true} (local run only)
+ * @param apiKeys             {@code ALERTING_API_TOKENS} ({@code name:token} or {@code name:token:scope+scope,...}; the name is
+ *                            recorded as the actor; scopes {@code alerts:read}, {@code alerts:write}, {@code silences:write},
+ *                            {@code desk}, a token without scopes gets the first three) or {@code ALERTING_AUTH_DISABLED=true}
+ *                            (local run only)
  * @param publicUrl           {@code ALERTING_PUBLIC_URL}, default http://localhost:8083: links in notifications
  * @param kafkaProperties     {@code KAFKA_*} pass-through
  */
-public record AlertingConfig(String applicationId, String registryUrl, int port, Path stateDir, String processingGuarantee,
+public record AlertingConfig(String applicationId, String registryUrl, String host, int port, Path stateDir, String processingGuarantee,
                              AlertLifecycle.Config lifecycle, Grouping.Config grouping, Duration tickInterval, DefaultRoute route,
                              DeliveryConfig delivery,
                              DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
@@ -50,23 +54,23 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
     /** Defaults, for tests: authentication off, a fixed signing secret. */
     public static AlertingConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties,
                                     DefaultRoute route, DestinationGuard guard, WebhookSecrets secrets) {
-        return new AlertingConfig(applicationId, registryUrl, 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
+        return new AlertingConfig(applicationId, registryUrl, "0.0.0.0", 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
                 Grouping.Config.defaults(), Duration.ofMillis(200), route, DeliveryConfig.defaults(), guard, secrets, ApiKeys.disabled("local"),
                 "http://localhost:8083", kafkaProperties);
     }
 
     public AlertingConfig with(AlertLifecycle.Config lifecycle, DeliveryConfig delivery) {
-        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+        return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
                 route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
     }
 
     public AlertingConfig withGrouping(Grouping.Config grouping) {
-        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+        return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
                 route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
     }
 
     public AlertingConfig withApiKeys(ApiKeys keys) {
-        return new AlertingConfig(applicationId, registryUrl, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+        return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
                 route, delivery, guard, secrets, keys, publicUrl, kafkaProperties);
     }
 
@@ -101,20 +105,7 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
                 env.string("ALERTING_DEFAULT_WEBHOOK_URL", ""),
                 env.string("ALERTING_DEFAULT_SLACK_URL", ""),
                 env.string("ALERTING_DEFAULT_EMAIL", ""));
-        ApiKeys keys;
-        if (env.flag("ALERTING_AUTH_DISABLED", false)) {
-            keys = ApiKeys.disabled("local");
-        } else {
-            String tokens = env.string("ALERTING_API_TOKENS", "");
-            if (tokens.isBlank()) {
-                throw new IllegalArgumentException("set ALERTING_API_TOKENS (name:token,...) or ALERTING_AUTH_DISABLED=true");
-            }
-            try {
-                keys = ApiKeys.parse(tokens);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ALERTING_API_TOKENS: " + e.getMessage());
-            }
-        }
+        ApiKeys keys = ApiKeys.fromEnv(env, "ALERTING", Scopes.ALERTING, Scopes.ALERTING_DEFAULT);
         WebhookSecrets secrets;
         String secret = env.string("ALERTING_WEBHOOK_SECRET", "");
         if (secret.isBlank()) {
@@ -136,6 +127,7 @@ public record AlertingConfig(String applicationId, String registryUrl, int port,
         return new AlertingConfig(
                 env.string("ALERTING_APPLICATION_ID", "forewarn-alerting"),
                 env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.string("ALERTING_HOST", "0.0.0.0"),
                 env.integer("ALERTING_PORT", 8083, 0, 65535),
                 Path.of(env.string("ALERTING_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "forewarn-alerting").toString())),
                 env.string("ALERTING_PROCESSING_GUARANTEE", "exactly_once_v2"),

@@ -34,7 +34,7 @@ public record IngestConfig(String host, int port, String registryUrl, int maxBod
 
     /** Defaults for tests and benchmarks: free port, 1 MiB, 1,000 items, default rules, 30 s grace. */
     public static IngestConfig of(String registryUrl, ApiKeys apiKeys, Map<String, Object> kafkaProperties) {
-        return new IngestConfig("127.0.0.1", 0, registryUrl, 1 << 20, 1000, apiKeys, SignalParser.Rules.defaults(),
+        return new IngestConfig("0.0.0.0", 0, registryUrl, 1 << 20, 1000, apiKeys, SignalParser.Rules.defaults(),
                 Duration.ofSeconds(30), kafkaProperties);
     }
 

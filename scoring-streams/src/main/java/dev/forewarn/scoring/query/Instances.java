@@ -38,7 +38,7 @@ final class Instances {
         }
         HttpResponse<String> answer;
         try {
-            answer = get(owner, ctx.path());
+            answer = get(owner, ctx.path(), ctx.header("Authorization"));
         } catch (java.io.IOException e) {
             unavailable(ctx, "the owning instance " + owner + " did not answer");
             return;
@@ -48,10 +48,14 @@ final class Instances {
                 .result(answer.body());
     }
 
-    HttpResponse<String> get(HostInfo host, String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                .header(FORWARDED, self.get().host() + ":" + self.get().port()).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** GET of {@code pathAndQuery} on {@code host}, with the caller's {@code authorization} (instances share their tokens). */
+    HttpResponse<String> get(HostInfo host, String pathAndQuery, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .header(FORWARDED, self.get().host() + ":" + self.get().port()).timeout(Duration.ofSeconds(5));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static void unavailable(Context ctx, String detail) {

@@ -7,6 +7,9 @@ import dev.forewarn.events.EntityType;
 import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.score.EntityStores;
+import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.auth.Scopes;
+import dev.forewarn.service.http.Auth;
 import dev.forewarn.service.http.Problem;
 import dev.forewarn.service.http.QueryParams;
 import dev.forewarn.service.http.Violation;
@@ -45,8 +48,10 @@ public final class RiskResource {
     private final Instances instances;
     private final RiskModel model;
     private final Clock clock;
+    private final ApiKeys apiKeys;
 
-    public RiskResource(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, RiskModel model, Clock clock) {
+    public RiskResource(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, RiskModel model, Clock clock, ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
         this.streams = streams;
         this.instances = new Instances(self);
         this.model = model;
@@ -54,9 +59,20 @@ public final class RiskResource {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/v1/risk/customers/{id}", ctx -> entity(ctx, EntityType.CUSTOMER, EntityStores.CUSTOMER_STATE));
-        routes.get("/v1/risk/products/{id}", ctx -> entity(ctx, EntityType.PRODUCT, EntityStores.PRODUCT_STATE));
-        routes.get("/v1/risk/top", this::top);
+        routes.get("/v1/risk/customers/{id}", ctx -> authorized(ctx, () -> entity(ctx, EntityType.CUSTOMER, EntityStores.CUSTOMER_STATE)));
+        routes.get("/v1/risk/products/{id}", ctx -> authorized(ctx, () -> entity(ctx, EntityType.PRODUCT, EntityStores.PRODUCT_STATE)));
+        routes.get("/v1/risk/top", ctx -> authorized(ctx, () -> top(ctx)));
+    }
+
+    private interface Query {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code query} for a caller whose token has {@code risk:read}; 401/403 otherwise. */
+    private void authorized(Context ctx, Query query) throws Exception {
+        if (Auth.require(ctx, apiKeys, Scopes.RISK_READ).isPresent()) {
+            query.run();
+        }
     }
 
     private void entity(Context ctx, EntityType type, String store) throws Exception {
@@ -117,7 +133,8 @@ public final class RiskResource {
         if (ctx.header(Instances.FORWARDED) == null) {
             for (StreamsMetadata instance : kafkaStreams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(instances.self()) && instance.stateStoreNames().contains(store)) {
-                    HttpResponse<String> remote = instances.get(instance.hostInfo(), ctx.path() + "?entityType=" + type + "&limit=" + limit);
+                    HttpResponse<String> remote = instances.get(instance.hostInfo(), ctx.path() + "?entityType=" + type + "&limit=" + limit,
+                            ctx.header("Authorization"));
                     if (remote.statusCode() != 200) {
                         Instances.unavailable(ctx, "instance " + instance.hostInfo() + " answered " + remote.statusCode());
                         return;

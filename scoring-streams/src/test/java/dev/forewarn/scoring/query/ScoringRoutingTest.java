@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.service.HttpServers;
+import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.auth.Scopes;
 import dev.forewarn.service.Metrics;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -31,7 +33,9 @@ class ScoringRoutingTest {
     @BeforeEach
     void start() {
         RiskResource risk = new RiskResource(streams::get, () -> new HostInfo("localhost", http.port()),
-                new RiskModel(RiskModel.Config.defaults()), Clock.systemUTC());
+                new RiskModel(RiskModel.Config.defaults()), Clock.systemUTC(),
+                ApiKeys.parse("reader:" + READER + ",writer:" + WRITER + ":owners:write", java.util.Set.of(Scopes.RISK_READ, Scopes.OWNERS_WRITE),
+                        Scopes.SCORING));
         http = HttpServers.start("127.0.0.1", 0, 64 * 1024, () -> false, Metrics.prometheus("scoring-routing-test"),
                 routes -> ScoringRouting.routes(routes, risk));
     }
@@ -41,9 +45,33 @@ class ScoringRoutingTest {
         http.stop();
     }
 
+    private static final String READER = "reader-token-0123456789";
+    private static final String WRITER = "writer-token-0123456789";
+
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, READER);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswerOnlyATokenWithRiskRead() throws Exception {
+        HttpResponse<String> anonymous = get("/v1/risk/top", null);
+        HttpResponse<String> unknown = get("/v1/risk/customers/C-1", "unknown-token-0123456789");
+        HttpResponse<String> withoutScope = get("/v1/risk/customers/C-1", WRITER);
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(withoutScope.statusCode()).isEqualTo(403);
+        assertThat(withoutScope.body()).contains("risk:read");
+        assertThat(get("/v1/risk/customers/C-1", READER).statusCode()).as("past authentication: not ready yet").isEqualTo(503);
     }
 
     @Test
