@@ -64,14 +64,20 @@ public final class AuditRecords {
                 .setAttemptedAt(at);
     }
 
-    /** A URL without credentials, query or fragment (tokens often live there); e-mail addresses as they are. */
+    /**
+     * A destination as it may be logged or audited: a URL as its scheme, host and port only (a Slack or chat
+     * webhook's token is its path, others put tokens in the query or the user part); an e-mail address as it is.
+     */
     public static String redact(String address) {
         if (!address.contains("://")) {
             return address;
         }
         try {
             URI uri = URI.create(address);
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return "(invalid URL)";
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
         } catch (IllegalArgumentException e) {
             return "(invalid URL)";
         }
