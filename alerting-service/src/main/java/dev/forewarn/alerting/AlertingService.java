@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -125,7 +126,7 @@ public final class AlertingService implements AutoCloseable {
         AtomicReference<KafkaStreams> running = new AtomicReference<>();
         AlertViews views = new AlertViews(running::get);
         AlertResource alerts = new AlertResource(views, apiProducer, Clock.systemUTC());
-        SilenceResource silences = new SilenceResource(views, apiProducer, Clock.systemUTC());
+        SilenceResource silences = new SilenceResource(views, apiProducer, Clock.systemUTC(), config.silences());
         AtomicReference<NotificationDispatcher> dispatching = new AtomicReference<>();
         Javalin http = HttpServers.start(config.host(), config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING
@@ -165,7 +166,21 @@ public final class AlertingService implements AutoCloseable {
         NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, retries, config.route(), channels, views::alert,
                 () -> streams.state() == KafkaStreams.State.RUNNING, config.delivery(),
                 metrics, Clock.systemUTC(), error -> failed.countDown());
-        List<AutoCloseable> meters = List.of(streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),
+        // Expired silences are deleted from the compacted topic (every instance may do it; a tombstone is idempotent).
+        java.util.concurrent.ScheduledExecutorService purger = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "silence-purger");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = config.silences().purgeInterval().toMillis();
+        purger.scheduleWithFixedDelay(() -> {
+            try {
+                silences.purgeExpired();
+            } catch (RuntimeException e) {
+                LOG.warn("purging expired silences failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        List<AutoCloseable> meters = List.of(purger::shutdownNow, streamsMetrics, bind(new KafkaClientMetrics(consumer), registry),
                 bind(new KafkaClientMetrics(audit), registry), bind(new KafkaClientMetrics(retries), registry), httpClient::stop);
         dispatching.set(dispatcher);
         dispatcher.start();

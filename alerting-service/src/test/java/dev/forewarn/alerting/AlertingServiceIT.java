@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.forewarn.alerting.api.SilenceResource;
 import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.delivery.DeliveryConfig;
 import dev.forewarn.alerting.delivery.DestinationGuard;
@@ -95,7 +96,9 @@ public class AlertingServiceIT {
                                 .withRetryHorizon(Duration.ofSeconds(20)).withRatePerDestination(500)
                                 .withSmtp("127.0.0.1", smtp.getSmtp().getPort()))
                 .withApiKeys(ApiKeys.parse("operator:" + TOKEN))
-                .withGrouping(new Grouping.Config(Duration.ofSeconds(1), false));
+                .withGrouping(new Grouping.Config(Duration.ofSeconds(1), false))
+                // Expired silences are deleted at once here (production keeps them listed 7 days, purges hourly).
+                .withSilences(new SilenceResource.Limits(Duration.ofDays(90), 1000, Duration.ZERO, Duration.ofMillis(500)));
         service = AlertingService.start(config);
         AvroSerdeConfig serde = AvroSerdeConfig.of(KAFKA.schemaRegistryUrl());
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -566,6 +569,25 @@ public class AlertingServiceIT {
         assertThat(JSON.readTree(noMatcher.body()).path("errors").get(0).path("pointer").asText()).isEqualTo("/matchers");
 
         assertThat(call("POST", "/v1/silences", "{not json", true).statusCode()).isEqualTo(400);
+
+        HttpResponse<String> forever = call("POST", "/v1/silences", "{\"matchers\":{\"ownerId\":\"am-x\"},\"endsAt\":\""
+                + Instant.now().plus(Duration.ofDays(100)) + "\",\"comment\":\"x\"}", true);
+        assertThat(forever.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(forever.body()).path("errors").get(0).path("rule").asText()).isEqualTo("max-duration");
+    }
+
+    @Test
+    void shouldDeleteASilenceOnceItHasExpired() throws Exception {
+        HttpResponse<String> created = call("POST", "/v1/silences", "{\"matchers\":{\"ownerId\":\"" + unique("am")
+                + "\"},\"endsAt\":\"" + Instant.now().plusSeconds(2) + "\",\"comment\":\"short maintenance\"}", true);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String silenceId = JSON.readTree(created.body()).path("id").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/v1/silences", null, true).body().contains(silenceId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !call("GET", "/v1/silences", null, true).body().contains(silenceId));
+        List<String> values = Topics.readToEnd(KAFKA, TopicCatalogue.SILENCES.name(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .stream().filter(r -> r.key().equals(silenceId)).map(r -> r.value() == null ? "tombstone" : "silence").toList();
+        assertThat(values).as("deleted from the compacted topic, not only hidden").endsWith("tombstone");
     }
 
     @Test

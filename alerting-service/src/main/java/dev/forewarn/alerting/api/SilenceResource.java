@@ -13,6 +13,7 @@ import dev.forewarn.topics.TopicCatalogue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/silences}: create, list, delete. A silence is written to {@code alerts.silences} and
@@ -31,14 +35,74 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  */
 public final class SilenceResource {
 
+    /**
+     * Bounds on silences, so a mistake cannot mute an owner for ever or fill the global view.
+     *
+     * @param maxDuration      {@code ALERTING_SILENCE_MAX_DURATION}, default 90d: the longest a silence may last
+     * @param maxActive        {@code ALERTING_MAX_SILENCES}, default 1000 pending or active silences
+     * @param expiredRetention {@code ALERTING_SILENCE_RETENTION}, default 7d: how long an expired silence is still listed
+     * @param purgeInterval    {@code ALERTING_SILENCE_PURGE_INTERVAL}, default 1h: how often expired silences are deleted
+     */
+    public record Limits(Duration maxDuration, int maxActive, Duration expiredRetention, Duration purgeInterval) {
+
+        public static Limits defaults() {
+            return new Limits(Duration.ofDays(90), 1000, Duration.ofDays(7), Duration.ofHours(1));
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SilenceResource.class);
+
     private final AlertViews views;
     private final Producer<String, SpecificRecord> producer;
     private final Clock clock;
+    private final Limits limits;
 
     public SilenceResource(AlertViews views, Producer<String, SpecificRecord> producer, Clock clock) {
+        this(views, producer, clock, Limits.defaults());
+    }
+
+    public SilenceResource(AlertViews views, Producer<String, SpecificRecord> producer, Clock clock, Limits limits) {
         this.views = views;
         this.producer = producer;
         this.clock = clock;
+        this.limits = limits;
+    }
+
+    /**
+     * Deletes (tombstones) the silences that ended more than {@code expiredRetention} ago; returns how many. Every
+     * instance may run it: a tombstone written twice deletes once. A view still loading purges nothing.
+     */
+    public int purgeExpired() {
+        Instant cutoff = clock.instant().minus(limits.expiredRetention());
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Silence> all = views.silences().all()) {
+            all.forEachRemaining(entry -> {
+                if (!entry.value.getEndsAt().isAfter(cutoff)) {
+                    expired.add(entry.key);
+                }
+            });
+        } catch (InvalidStateStoreException e) {
+            return 0;
+        }
+        for (String id : expired) {
+            producer.send(new ProducerRecord<>(TopicCatalogue.SILENCES.name(), id, null));
+        }
+        if (!expired.isEmpty()) {
+            LOG.info("deleted {} silence(s) expired before {}", expired.size(), cutoff);
+        }
+        return expired.size();
+    }
+
+    private long pendingOrActive(Instant now) {
+        long count = 0;
+        try (KeyValueIterator<String, Silence> all = views.silences().all()) {
+            while (all.hasNext()) {
+                if (all.next().value.getEndsAt().isAfter(now)) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     void register(RoutesConfig routes, Requests requests) {
@@ -84,6 +148,9 @@ public final class SilenceResource {
             violations.add(new Violation("/endsAt", "future", "endsAt must be in the future (it is " + endsAt.get() + ", now is " + now + ")"));
         } else if (endsAt.isPresent() && !endsAt.get().isAfter(startsAt)) {
             violations.add(new Violation("/endsAt", "after-start", "endsAt must be after startsAt"));
+        } else if (endsAt.isPresent() && Duration.between(startsAt, endsAt.get()).compareTo(limits.maxDuration()) > 0) {
+            violations.add(new Violation("/endsAt", "max-duration", "a silence lasts at most " + limits.maxDuration().toDays()
+                    + " days (ALERTING_SILENCE_MAX_DURATION); this one would last " + Duration.between(startsAt, endsAt.get()).toDays() + " days"));
         }
         String comment = Requests.text(body, "comment", "/comment", violations);
         if (comment == null && violations.stream().noneMatch(v -> v.pointer().equals("/comment"))) {
@@ -91,6 +158,11 @@ public final class SilenceResource {
         }
         if (!violations.isEmpty()) {
             Problem.send(ctx, 422, "Unprocessable Content", "the silence is invalid", violations);
+            return;
+        }
+        if (pendingOrActive(now) >= limits.maxActive()) {
+            Problem.send(ctx, 422, "Unprocessable Content", "too many silences", List.of(new Violation("", "max-silences",
+                    "there are already " + limits.maxActive() + " pending or active silences (ALERTING_MAX_SILENCES); expire some first")));
             return;
         }
         Silence silence = Silence.newBuilder()

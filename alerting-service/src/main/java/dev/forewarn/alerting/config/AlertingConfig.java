@@ -1,5 +1,6 @@
 package dev.forewarn.alerting.config;
 
+import dev.forewarn.alerting.api.SilenceResource;
 import dev.forewarn.alerting.delivery.DeliveryConfig;
 import dev.forewarn.alerting.delivery.DestinationGuard;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
@@ -40,12 +41,14 @@ import java.util.Map;
  *                            (local run only)
  * @param publicUrl           {@code ALERTING_PUBLIC_URL}, default http://localhost:8083: links in notifications
  * @param kafkaProperties     {@code KAFKA_*} pass-through
+ * @param silences            {@code ALERTING_SILENCE_MAX_DURATION} (90d), {@code ALERTING_MAX_SILENCES} (1000),
+ *                            {@code ALERTING_SILENCE_RETENTION} (7d), {@code ALERTING_SILENCE_PURGE_INTERVAL} (1h): see {@link SilenceResource.Limits}
  */
 public record AlertingConfig(String applicationId, String registryUrl, String host, int port, Path stateDir, String processingGuarantee,
                              AlertLifecycle.Config lifecycle, Grouping.Config grouping, Duration tickInterval, DefaultRoute route,
                              DeliveryConfig delivery,
                              DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
-                             Map<String, Object> kafkaProperties) {
+                             Map<String, Object> kafkaProperties, SilenceResource.Limits silences) {
 
     public AlertingConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -56,22 +59,27 @@ public record AlertingConfig(String applicationId, String registryUrl, String ho
                                     DefaultRoute route, DestinationGuard guard, WebhookSecrets secrets) {
         return new AlertingConfig(applicationId, registryUrl, "0.0.0.0", 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
                 Grouping.Config.defaults(), Duration.ofMillis(200), route, DeliveryConfig.defaults(), guard, secrets, ApiKeys.disabled("local"),
-                "http://localhost:8083", kafkaProperties);
+                "http://localhost:8083", kafkaProperties, SilenceResource.Limits.defaults());
     }
 
     public AlertingConfig with(AlertLifecycle.Config lifecycle, DeliveryConfig delivery) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
+                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties, silences);
     }
 
     public AlertingConfig withGrouping(Grouping.Config grouping) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties);
+                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties, silences);
+    }
+
+    public AlertingConfig withSilences(SilenceResource.Limits limits) {
+        return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
+                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties, limits);
     }
 
     public AlertingConfig withApiKeys(ApiKeys keys) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, keys, publicUrl, kafkaProperties);
+                route, delivery, guard, secrets, keys, publicUrl, kafkaProperties, silences);
     }
 
     public static AlertingConfig fromEnv(Env env) {
@@ -137,6 +145,10 @@ public record AlertingConfig(String applicationId, String registryUrl, String ho
                 env.duration("ALERTING_TICK_INTERVAL", Duration.ofSeconds(1)),
                 route, delivery, guard, secrets, keys,
                 env.string("ALERTING_PUBLIC_URL", "http://localhost:8083"),
-                kafka);
+                kafka,
+                new SilenceResource.Limits(env.duration("ALERTING_SILENCE_MAX_DURATION", Duration.ofDays(90)),
+                        env.integer("ALERTING_MAX_SILENCES", 1000, 1, 1_000_000),
+                        env.duration("ALERTING_SILENCE_RETENTION", Duration.ofDays(7)),
+                        env.duration("ALERTING_SILENCE_PURGE_INTERVAL", Duration.ofHours(1))));
     }
 }
