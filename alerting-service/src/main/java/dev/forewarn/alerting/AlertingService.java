@@ -117,7 +117,7 @@ public final class AlertingService implements AutoCloseable {
         }
         PrometheusMeterRegistry registry = Metrics.prometheus("alerting-service");
         AlertingMetrics metrics = new AlertingMetrics(registry);
-        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl());
+        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl(), config.kafkaProperties());
         SchemaRegistryClient schemaRegistry = SchemaRegistryClient.http(serdeConfig.registry());
         Metrics.registryErrors(registry, schemaRegistry);
 

@@ -104,7 +104,8 @@ public final class ScoringService implements AutoCloseable {
         AtomicReference<KafkaStreams> running = new AtomicReference<>();
         AtomicReference<HostInfo> self = new AtomicReference<>();
         RiskModel model = new RiskModel(config.model());
-        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.http(AvroSerdeConfig.of(config.registryUrl()).registry());
+        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(config.registryUrl(), config.kafkaProperties());
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.http(serdeConfig.registry());
         Metrics.registryErrors(registry, schemaRegistry);
         Javalin http = HttpServers.start(config.host(), config.port(), 64 * 1024,
                 () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING && schemaRegistry.isReachable(),
@@ -118,7 +119,7 @@ public final class ScoringService implements AutoCloseable {
         props.put(DlqProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams;
         try {
-            streams = new KafkaStreams(ScoringTopology.build(config, metrics, TopicSerdes.of(schemaRegistry, config.registryUrl())), props);
+            streams = new KafkaStreams(ScoringTopology.build(config, metrics, new TopicSerdes(schemaRegistry, serdeConfig)), props);
         } catch (RuntimeException e) {
             http.stop();
             throw e;

@@ -44,7 +44,7 @@ public final class SignalPublisher implements AutoCloseable {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.putAll(kafkaProperties);
-        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(schemaRegistryUrl);
+        AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(schemaRegistryUrl, kafkaProperties);
         this.registry = SchemaRegistryClient.http(serdeConfig.registry());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, serdeConfig, false));
     }

@@ -27,6 +27,17 @@ public record AvroSerdeConfig(RegistryClientConfig registry, boolean autoRegiste
         return fromMap(Map.of(RegistryClientConfig.URL, url));
     }
 
+    /**
+     * A registry at {@code url} with the registry's credentials and serde settings taken from a service's Kafka client
+     * properties ({@code KAFKA_BEARER_AUTH_CREDENTIALS_SOURCE=STATIC_TOKEN} and {@code KAFKA_BEARER_AUTH_TOKEN}, or
+     * {@code KAFKA_BASIC_AUTH_*}, as Confluent's serdes read them).
+     */
+    public static AvroSerdeConfig of(String url, Map<String, ?> clientProperties) {
+        Map<String, Object> configs = new java.util.HashMap<>(clientProperties);
+        configs.put(RegistryClientConfig.URL, url);
+        return fromMap(configs);
+    }
+
     /** Reads the serde keys and the registry keys from Kafka client configs. */
     public static AvroSerdeConfig fromMap(Map<String, ?> configs) {
         return new AvroSerdeConfig(RegistryClientConfig.fromMap(configs),

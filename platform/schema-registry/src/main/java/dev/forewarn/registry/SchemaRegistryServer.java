@@ -10,9 +10,12 @@ import dev.forewarn.service.Env;
 import dev.forewarn.service.HttpServers;
 import dev.forewarn.service.Lifecycle;
 import dev.forewarn.service.Metrics;
+import dev.forewarn.service.auth.ApiKeys;
+import dev.forewarn.service.auth.Scopes;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +52,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             SchemaRegistry registry = new SchemaRegistry(state, log);
             Javalin http = HttpServers.start(config.host(), config.port(), MAX_REQUEST_BYTES, registry::isReady,
                     Metrics.prometheus("schema-registry"),
-                    routes -> routes(routes, registry));
+                    routes -> routes(routes, registry, config.writers()));
             LOG.info("schema registry listening on {}:{} with topic {}", config.host(), http.port(), config.topic());
             return new SchemaRegistryServer(log, http);
         } catch (RuntimeException e) {
@@ -58,15 +61,35 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A write of the registry (register, change a level): with {@code writers} enabled it needs a token with
+     * {@code schemas:write}, answered in the registry's error format otherwise (401 / error code 40101, 403 / 40301).
+     */
+    private static Handler write(ApiKeys writers, Handler handler) {
+        return ctx -> {
+            if (writers.enabled()) {
+                Optional<ApiKeys.Caller> caller = writers.caller(ApiKeys.presentedKey(ctx.header("Authorization"), ctx.header("X-API-Key")));
+                if (caller.isEmpty()) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new RegistryError(401, 40101, "this registry is read-only without a token: send 'Authorization: Bearer <token>'");
+                }
+                if (!caller.get().may(Scopes.SCHEMAS_WRITE)) {
+                    throw new RegistryError(403, 40301, "token '" + caller.get().name() + "' may not write (scope schemas:write)");
+                }
+            }
+            handler.handle(ctx);
+        };
+    }
+
     /** The REST routes; static so tests and embedders share them. */
-    static void routes(RoutesConfig routes, SchemaRegistry registry) {
+    static void routes(RoutesConfig routes, SchemaRegistry registry, ApiKeys writers) {
         routes.get("/", ctx -> json(ctx, JSON.createObjectNode()));
         routes.get("/subjects", ctx -> json(ctx, JSON.valueToTree(registry.subjects())));
         routes.get("/subjects/{subject}/versions", ctx -> json(ctx, JSON.valueToTree(registry.versions(ctx.pathParam("subject")))));
-        routes.post("/subjects/{subject}/versions", ctx -> {
+        routes.post("/subjects/{subject}/versions", write(writers, ctx -> {
             int id = registry.register(ctx.pathParam("subject"), schemaFrom(ctx));
             json(ctx, JSON.createObjectNode().put("id", id));
-        });
+        }));
         routes.post("/subjects/{subject}", ctx -> json(ctx, describe(registry.lookup(ctx.pathParam("subject"), schemaFrom(ctx)))));
         routes.get("/subjects/{subject}/versions/{version}", ctx ->
                 json(ctx, describe(registry.version(ctx.pathParam("subject"), ctx.pathParam("version")))));
@@ -86,11 +109,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
             json(ctx, answer);
         });
         routes.get("/config", ctx -> json(ctx, level(registry.globalLevel())));
-        routes.put("/config", ctx -> {
+        routes.put("/config", write(writers, ctx -> {
             CompatibilityLevel level = levelFrom(ctx);
             registry.setLevel(Optional.empty(), level);
             json(ctx, JSON.createObjectNode().put("compatibility", level.name()));
-        });
+        }));
         routes.get("/config/{subject}", ctx -> {
             String subject = ctx.pathParam("subject");
             Optional<CompatibilityLevel> own = registry.subjectLevel(subject);
@@ -99,17 +122,17 @@ public final class SchemaRegistryServer implements AutoCloseable {
             }
             json(ctx, level(own.orElseGet(registry::globalLevel)));
         });
-        routes.put("/config/{subject}", ctx -> {
+        routes.put("/config/{subject}", write(writers, ctx -> {
             CompatibilityLevel level = levelFrom(ctx);
             registry.setLevel(Optional.of(ctx.pathParam("subject")), level);
             json(ctx, JSON.createObjectNode().put("compatibility", level.name()));
-        });
-        routes.delete("/config/{subject}", ctx -> {
+        }));
+        routes.delete("/config/{subject}", write(writers, ctx -> {
             String subject = ctx.pathParam("subject");
             CompatibilityLevel previous = registry.subjectLevel(subject).orElseGet(registry::globalLevel);
             registry.clearLevel(subject);
             json(ctx, level(previous));
-        });
+        }));
         routes.exception(RegistryError.class, (e, ctx) -> {
             ctx.status(e.status());
             json(ctx, error(e.errorCode(), e.getMessage()));

@@ -34,7 +34,7 @@ class RegistryDurabilityIT {
 
     private static RegistryConfig onTopic(String topic) {
         RegistryConfig local = RegistryConfig.local(KAFKA.bootstrapServers(), 0);
-        return new RegistryConfig(local.host(), 0, topic, local.defaultLevel(), local.timeout(), local.kafkaProperties());
+        return new RegistryConfig(local.host(), 0, topic, local.defaultLevel(), local.timeout(), local.kafkaProperties(), local.writers());
     }
 
     private static SchemaRegistryClient client(SchemaRegistryServer server) {

@@ -13,7 +13,9 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainersKafkaEnvironment implements KafkaTestEnvironment {
 
-    static final String KAFKA_IMAGE = System.getProperty("forewarn.kafka.image", "apache/kafka:4.1.1");
+    /** By default the broker of the Kafka version the pom manages (the kafka-clients on the class path). */
+    static final String KAFKA_IMAGE = System.getProperty("forewarn.kafka.image",
+            "apache/kafka:" + org.apache.kafka.common.utils.AppInfoParser.getVersion());
     static final String REGISTRY_IMAGE = System.getProperty("forewarn.registry.image", "confluentinc/cp-schema-registry:8.1.0");
 
     private final KafkaContainer kafka;

@@ -17,6 +17,8 @@ public final class Scopes {
     public static final String ALERTS_WRITE = "alerts:write";
     /** Create and expire silences (alerting). */
     public static final String SILENCES_WRITE = "silences:write";
+    /** Register schemas and change compatibility levels on the dev schema registry. */
+    public static final String SCHEMAS_WRITE = "schemas:write";
     /** Sign in to the quality desk (alerting). */
     public static final String DESK = "desk";
 
