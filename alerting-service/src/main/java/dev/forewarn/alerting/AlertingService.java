@@ -136,6 +136,7 @@ public final class AlertingService implements AutoCloseable {
 
         KafkaStreams streams = new KafkaStreams(AlertingTopology.build(config, metrics, new TopicSerdes(schemaRegistry, serdeConfig)), streamsProperties(config));
         CountDownLatch failed = StreamsSupervision.supervise(streams);
+        Metrics.streamsRunning(registry, running::get);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         running.set(streams);

@@ -69,6 +69,8 @@ class IngestServiceIT {
             assertThat(r.timestamp()).as("the record timestamp is the event time").isEqualTo(r.value().getOccurredAt().toEpochMilli());
             assertThat(header(r, SignalPublisher.SOURCE_HEADER)).isEqualTo("crm");
             assertThat(header(r, SignalPublisher.TRACE_HEADER)).isEqualTo("trace-42");
+            assertThat(Long.parseLong(header(r, dev.forewarn.topics.TopicCatalogue.INGESTED_AT_HEADER)))
+                    .as("when ingest took it").isBetween(r.timestamp(), System.currentTimeMillis());
         });
     }
 

@@ -75,7 +75,7 @@ class ComposeFileTest {
     @Test
     void shouldKeepEveryStatefulServicesDataOnAVolume() {
         Map<String, String> dataDirs = Map.of("kafka", "/var/lib/kafka/data", "scoring", "/var/lib/forewarn",
-                "alerting", "/var/lib/forewarn", "prometheus", "/prometheus", "grafana", "/var/lib/grafana");
+                "alerting", "/var/lib/forewarn", "prometheus", "/prometheus", "grafana", "/var/lib/grafana", "alertmanager", "/alertmanager");
         Set<String> named = new java.util.HashSet<>();
         compose.path("volumes").fieldNames().forEachRemaining(named::add);
         dataDirs.forEach((service, dir) -> {
@@ -104,6 +104,15 @@ class ComposeFileTest {
             String grace = compose.path("services").path(service).path("stop_grace_period").asText("10s");
             assertThat(Integer.parseInt(grace.replace("s", ""))).as(service + " stop_grace_period").isGreaterThan(seconds);
         });
+    }
+
+    @Test
+    void shouldLoadThePipelinesOwnAlertRulesAndRouteThem() {
+        List<String> mounts = new ArrayList<>();
+        compose.path("services").path("prometheus").path("volumes").forEach(v -> mounts.add(v.asText()));
+        assertThat(mounts).contains("./deploy/prometheus/rules:/etc/prometheus/rules:ro");
+        assertThat(compose.path("services").has("alertmanager")).isTrue();
+        assertThat(compose.path("services").has("kafka-exporter")).as("consumer lag from the broker's side").isTrue();
     }
 
     @Test

@@ -112,6 +112,13 @@ class LocalStackIT {
             Set<String> queried = dashboardMetrics(Path.of("..", "deploy", "grafana", "dashboards", "forewarn.json"));
             assertThat(queried).hasSizeGreaterThan(10);
             assertThat(exported).as("metrics the dashboard queries").containsAll(queried);
+            // And every metric the pipeline's own alert rules use, except the lag exporter's and two counters created
+            // by their first event (a failed thread, a dead letter), which a healthy run never has.
+            Set<String> ruled = ruleMetrics(Path.of("..", "deploy", "prometheus", "rules", "forewarn.rules.yml"));
+            ruled.removeAll(Set.of("kafka_consumergroup_lag", "kafka_topic_partition_current_offset", "forewarn_thread_failures_total",
+                    "forewarn_scoring_dlq_total"));
+            assertThat(ruled).hasSizeGreaterThan(5);
+            assertThat(exported).as("metrics the alert rules use").containsAll(ruled);
         }
 
         // A second start on the same data resumes: the alerts are still there, and nothing starts over.
@@ -129,6 +136,23 @@ class LocalStackIT {
                     .untilAsserted(() -> assertThat(again.receiver().received()).as("notifications sent again after the restart").isEmpty());
         }
         assertThat(before).isPositive();
+    }
+
+    /** The metric names in the alert rules' PromQL expressions. */
+    private static Set<String> ruleMetrics(Path rules) throws Exception {
+        Pattern metric = Pattern.compile("\\b(?:forewarn|kafka|http_server|jvm|process)_[a-zA-Z0-9_]+");
+        Set<String> names = new HashSet<>();
+        JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(rules.toFile());
+        for (JsonNode group : root.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                Matcher m = metric.matcher(rule.path("expr").asText());
+                while (m.find()) {
+                    names.add(m.group());
+                }
+            }
+        }
+        return names;
     }
 
     /** The metric names in the dashboard's PromQL expressions (ours, Kafka's, HTTP, JVM). */

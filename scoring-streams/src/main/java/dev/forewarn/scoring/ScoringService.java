@@ -125,6 +125,7 @@ public final class ScoringService implements AutoCloseable {
             throw e;
         }
         CountDownLatch failed = StreamsSupervision.supervise(streams);
+        Metrics.streamsRunning(registry, running::get);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         running.set(streams);

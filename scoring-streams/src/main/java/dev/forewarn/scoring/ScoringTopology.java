@@ -115,7 +115,8 @@ public final class ScoringTopology {
         Map<String, KStream<String, Intake>> outcomes = builder
                 .stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withOffsetResetPolicy(AutoOffsetReset.earliest()).withName("source-" + name))
-                .process(() -> new SignalIntake(values.deserializer(), reason -> metrics.rejected(name, reason)), Named.as("intake-" + name))
+                .process(() -> new SignalIntake(values.deserializer(), reason -> metrics.rejected(name, reason), metrics::pipelineLatency),
+                        Named.as("intake-" + name))
                 .split(Named.as("intake-" + name + "-"))
                 .branch((key, value) -> value instanceof Intake.Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("accepted"));

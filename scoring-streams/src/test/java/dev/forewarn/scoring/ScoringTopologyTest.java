@@ -230,6 +230,26 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void shouldMeasureThePipelinesLatencyFromWhenIngestTookTheSignalNotFromItsEventTime() {
+        List<Long> measured = new java.util.ArrayList<>();
+        start(new ScoringMetrics() {
+            @Override
+            public void pipelineLatency(long millis) {
+                measured.add(millis);
+            }
+        });
+        long wallClock = T0.plus(Duration.ofMinutes(1)).toEpochMilli(); // the driver's wall clock
+        TestRecord<String, CustomerReport> fromIngest = new TestRecord<>("C-1", negative("C-1", null, T0.minus(Duration.ofDays(300)), 2),
+                T0.minus(Duration.ofDays(300)));
+        fromIngest.headers().add(dev.forewarn.topics.TopicCatalogue.INGESTED_AT_HEADER,
+                Long.toString(wallClock - 1_500).getBytes(StandardCharsets.UTF_8));
+        reports.pipeInput(fromIngest);
+        send(reports, "C-2", negative("C-2", null, T0, 2), T0); // written directly, without the header
+
+        assertThat(measured).containsExactly(1_500L);
+    }
+
+    @Test
     void shouldCountAnSlaBreachWhenStreamTimePassesTheDueTime() {
         Instant due = T0.plus(Duration.ofHours(1));
         send(complaints, "C-1", complaint("C-1", "K-1", ComplaintStatus.OPENED, T0, due), T0);

@@ -3,6 +3,7 @@ package dev.forewarn.ingest.kafka;
 import dev.forewarn.serde.AvroSerdeConfig;
 import dev.forewarn.serde.AvroSerializer;
 import dev.forewarn.serde.registry.SchemaRegistryClient;
+import dev.forewarn.topics.TopicCatalogue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ public final class SignalPublisher implements AutoCloseable {
         ProducerRecord<String, SpecificRecordBase> record = new ProducerRecord<>(topic, null, timestamp, key, value);
         record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         record.headers().add(TRACE_HEADER, traceId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(TopicCatalogue.INGESTED_AT_HEADER, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         try {
             // Runs on the producer's I/O thread: it only completes the future; the waiting request does the rest.
             producer.send(record, (metadata, error) -> {

@@ -34,6 +34,9 @@ public final class HttpServers {
      */
     public static Javalin start(String host, int port, long maxRequestSize, BooleanSupplier ready,
                                 PrometheusMeterRegistry metrics, Consumer<RoutesConfig> routes) {
+        // Readiness as a metric too, so Prometheus can alert on an instance that serves but is not ready.
+        io.micrometer.core.instrument.Gauge.builder("forewarn.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while /health/ready answers 200").register(metrics);
         return Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;

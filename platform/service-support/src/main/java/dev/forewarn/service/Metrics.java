@@ -50,4 +50,12 @@ public final class Metrics {
                         dev.forewarn.serde.registry.SchemaRegistryClient::transientFailures)
                 .description("Schema registry requests that failed transiently (after retries)").register(registry);
     }
+
+    /** {@code forewarn_streams_running}: 1 while the Kafka Streams client is RUNNING (or REBALANCING), else 0. */
+    public static void streamsRunning(io.micrometer.core.instrument.MeterRegistry registry,
+                                      java.util.function.Supplier<org.apache.kafka.streams.KafkaStreams> streams) {
+        io.micrometer.core.instrument.Gauge.builder("forewarn.streams.running", streams, s -> s.get() != null
+                        && s.get().state().isRunningOrRebalancing() ? 1 : 0)
+                .description("1 while Kafka Streams is RUNNING or REBALANCING").register(registry);
+    }
 }

@@ -32,6 +32,12 @@ public final class TopicCatalogue {
      */
     public static final Duration HISTORY = Duration.ofDays(400);
 
+    /**
+     * Header ingest-service stamps on every signal it writes: when it took the signal (epoch milliseconds, decimal).
+     * Consumers measure the pipeline's own latency from it; {@code occurredAt} can be 400 days old during a backfill.
+     */
+    public static final String INGESTED_AT_HEADER = "forewarn-ingested-at";
+
     public static final TopicSpec<String, CustomerReport> REPORTS = signals("customer.reports", CustomerReport.class);
     public static final TopicSpec<String, Complaint> COMPLAINTS = signals("customer.complaints", Complaint.class);
     public static final TopicSpec<String, ProductReturn> RETURNS = signals("customer.returns", ProductReturn.class);

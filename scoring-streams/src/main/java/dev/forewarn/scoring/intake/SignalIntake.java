@@ -5,11 +5,13 @@ import dev.forewarn.events.CustomerReport;
 import dev.forewarn.events.ProductReturn;
 import dev.forewarn.scoring.model.Signal;
 import dev.forewarn.serde.RegistryUnavailableException;
+import dev.forewarn.topics.TopicCatalogue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,6 +37,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
 
     private final Deserializer<? extends SpecificRecord> values;
     private final Consumer<String> rejectedCounter;
+    private final java.util.function.LongConsumer pipelineLatency;
     private ProcessorContext<String, Intake> context;
 
     /**
@@ -42,6 +45,13 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
      * @param rejectedCounter told the reason of every DLQ record (for metrics)
      */
     public SignalIntake(Deserializer<? extends SpecificRecord> values, Consumer<String> rejectedCounter) {
+        this(values, rejectedCounter, millis -> { });
+    }
+
+    /** @param pipelineLatency told, for each signal ingest-service wrote, how long ago ingest took it (its {@code forewarn-ingested-at}) */
+    public SignalIntake(Deserializer<? extends SpecificRecord> values, Consumer<String> rejectedCounter,
+                        java.util.function.LongConsumer pipelineLatency) {
+        this.pipelineLatency = pipelineLatency;
         this.values = values;
         this.rejectedCounter = rejectedCounter;
     }
@@ -76,6 +86,14 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
         if (!problems.isEmpty()) {
             reject(record, "validation", "invalid-signal", String.join("; ", problems));
             return;
+        }
+        Header ingestedAt = record.headers().lastHeader(TopicCatalogue.INGESTED_AT_HEADER);
+        if (ingestedAt != null) {
+            try {
+                pipelineLatency.accept(context.currentSystemTimeMs() - Long.parseLong(new String(ingestedAt.value(), StandardCharsets.UTF_8)));
+            } catch (NumberFormatException e) {
+                // a direct producer's header of the same name: not ingest's, not measured
+            }
         }
         context.forward(record.withKey(signal.customerId()).withValue(new Intake.Accepted(signal))
                 .withTimestamp(signal.occurredAt()));

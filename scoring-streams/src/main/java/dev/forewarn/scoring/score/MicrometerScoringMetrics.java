@@ -24,6 +24,7 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
     private final Map<EntityType, Map<SignalKind, Counter>> signals = new EnumMap<>(EntityType.class);
     private final Map<EntityType, DistributionSummary> scores = new EnumMap<>(EntityType.class);
     private final Timer eventLag;
+    private final Timer pipelineLatency;
     private final Counter duplicates;
 
     public MicrometerScoringMetrics(MeterRegistry registry) {
@@ -38,6 +39,9 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
             scores.put(entity, DistributionSummary.builder("forewarn.scoring.score").tag("entity", entity.name())
                     .serviceLevelObjectives(20, 40, 60, 80, 100).register(registry));
         }
+        pipelineLatency = Timer.builder("forewarn.scoring.pipeline.latency")
+                .description("from ingest-service taking a signal (its forewarn-ingested-at header) to scoring reading it")
+                .publishPercentileHistogram().register(registry);
         eventLag = Timer.builder("forewarn.scoring.event.lag").description("now minus occurredAt when a customer signal is scored")
                 .publishPercentileHistogram().register(registry);
         duplicates = Counter.builder("forewarn.scoring.duplicates").register(registry);
@@ -77,5 +81,10 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
     @Override
     public void rejected(String sourceTopic, String reason) {
         Counter.builder("forewarn.scoring.dlq").tag("topic", sourceTopic).tag("reason", reason).register(registry).increment();
+    }
+
+    @Override
+    public void pipelineLatency(long millis) {
+        pipelineLatency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 }

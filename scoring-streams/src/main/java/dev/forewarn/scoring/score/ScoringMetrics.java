@@ -25,4 +25,8 @@ public interface ScoringMetrics {
 
     default void rejected(String sourceTopic, String reason) {
     }
+
+    /** A signal written by ingest-service reached scoring this long after ingest took it. */
+    default void pipelineLatency(long millis) {
+    }
 }
