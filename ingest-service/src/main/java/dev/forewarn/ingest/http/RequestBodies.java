@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 final class RequestBodies {
 
     static final String NDJSON = "application/x-ndjson";
+    /** The request attribute and MDC key holding the request's trace id (logs carry it). */
+    static final String TRACE_ID = "traceId";
     static final String NOT_UTF8 = "the body must be UTF-8 (RFC 8259), not UTF-16 or UTF-32";
 
     /** Our bodies are flat objects in at most one array: deep nesting and huge numbers are hostile. */
@@ -130,9 +132,15 @@ final class RequestBodies {
 
     /** The caller's trace id ({@code traceparent}, else {@code X-Request-Id}), or a new one. */
     static String traceId(Context ctx) {
-        return Optional.ofNullable(ctx.header("traceparent"))
+        String known = ctx.attribute(TRACE_ID);
+        if (known != null) {
+            return known;
+        }
+        String traceId = Optional.ofNullable(ctx.header("traceparent"))
                 .or(() -> Optional.ofNullable(ctx.header("X-Request-Id")))
                 .orElseGet(EventIds::next);
+        ctx.attribute(TRACE_ID, traceId);
+        return traceId;
     }
 
     /** Jackson's reason without the location and source excerpt, which could echo a hostile body. */

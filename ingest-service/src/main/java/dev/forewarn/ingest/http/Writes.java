@@ -24,6 +24,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What every write of the API shares: authentication by API key, the in-flight count and the
@@ -106,6 +107,7 @@ public final class Writes {
      */
     void guarded(Context ctx, String scope, Write handler) {
         inFlight.incrementAndGet();
+        MDC.put(RequestBodies.TRACE_ID, RequestBodies.traceId(ctx));
         try {
             if (!accepting) {
                 ctx.header("Retry-After", "5");
@@ -117,6 +119,7 @@ public final class Writes {
                 handler.handle(caller.get().name());
             }
         } finally {
+            MDC.remove(RequestBodies.TRACE_ID);
             inFlight.decrementAndGet();
         }
     }
