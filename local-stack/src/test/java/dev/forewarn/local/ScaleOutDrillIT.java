@@ -62,6 +62,8 @@ class ScaleOutDrillIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final Path home = Path.of("target", "drill", run);
     private final String secret = WebhookSecrets.generate();
+    /** The risk API needs a token: a query forwarded to the instance owning the key carries it. */
+    private static final String RISK_TOKEN = "drill-risk-token-0123456789";
 
     private Process child(Class<?> main, String name, Map<String, String> env) throws Exception {
         ProcessBuilder builder = ChildJvm.of(main.getName(), List.of("-Xmx384m",
@@ -78,7 +80,7 @@ class ScaleOutDrillIT {
     private Process scoring(String name, int port) throws Exception {
         return child(ScoringService.class, name, Map.of("SCORING_APPLICATION_ID", "drill-scoring-" + run,
                 "SCORING_STATE_DIR", home.resolve(name).toAbsolutePath().toString(), "SCORING_PORT", Integer.toString(port),
-                "SCORING_ADVERTISED_HOST", "127.0.0.1"));
+                "SCORING_ADVERTISED_HOST", "127.0.0.1", "SCORING_API_TOKENS", "drill:" + RISK_TOKEN));
     }
 
     private Process alerting(String name, int port, AlertReceiver receiver) throws Exception {
@@ -91,8 +93,8 @@ class ScaleOutDrillIT {
 
     private static int status(String url, Map<Integer, Integer> retryAfterMissing) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", "Bearer " + RISK_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isEmpty()) {
                 retryAfterMissing.merge(503, 1, Integer::sum);
             }
