@@ -250,6 +250,19 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void shouldCarryTheIngestTimeOfTheSignalThatCausedATransition() {
+        TestRecord<String, CustomerReport> severe = new TestRecord<>("C-1", negative("C-1", null, T0, 5), T0);
+        severe.headers().add(dev.forewarn.topics.TopicCatalogue.INGESTED_AT_HEADER, "1234".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 3; i++) {
+            reports.pipeInput(new TestRecord<>(severe.key(), negative("C-1", null, T0, 5), severe.headers(), T0));
+        }
+
+        List<TestRecord<String, RiskTransition>> written = transitions.readRecordsToList();
+        assertThat(written).isNotEmpty().allSatisfy(t -> assertThat(new String(t.headers()
+                .lastHeader(dev.forewarn.topics.TopicCatalogue.INGESTED_AT_HEADER).value(), StandardCharsets.UTF_8)).isEqualTo("1234"));
+    }
+
+    @Test
     void shouldCountAnSlaBreachWhenStreamTimePassesTheDueTime() {
         Instant due = T0.plus(Duration.ofHours(1));
         send(complaints, "C-1", complaint("C-1", "K-1", ComplaintStatus.OPENED, T0, due), T0);

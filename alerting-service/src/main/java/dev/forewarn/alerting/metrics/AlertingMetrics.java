@@ -30,9 +30,11 @@ public final class AlertingMetrics {
     private final Counter silenced;
     private final Counter inhibited;
     private final Map<NotificationKind, Timer> endToEnd = new EnumMap<>(NotificationKind.class);
+    private final Map<NotificationKind, Timer> pipeline = new EnumMap<>(NotificationKind.class);
 
     public AlertingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        outboxUnreadableCounter(); // exported at 0 from the start, for the dashboard
         for (NotificationChannel channel : NotificationChannel.values()) {
             Map<DeliveryOutcome, Counter> byOutcome = new EnumMap<>(DeliveryOutcome.class);
             for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
@@ -62,6 +64,9 @@ public final class AlertingMetrics {
                 .tag("reason", "inhibited").register(registry);
         for (NotificationKind kind : NotificationKind.values()) {
             // By kind: FIRING and ESCALATED measure the pipeline; REPEAT, ESCALATION_CONTACT and RESOLVED are late by design.
+            pipeline.put(kind, Timer.builder("forewarn.alerting.pipeline.latency")
+                    .description("from ingest-service taking the signal (forewarn-ingested-at) to alerting deciding this notification")
+                    .tag("kind", kind.name()).publishPercentileHistogram().register(registry));
             endToEnd.put(kind, Timer.builder("forewarn.alerting.end.to.end.delay")
                     .description("From the occurredAt of the signal behind the alert's last transition to the delivered notification")
                     .tag("kind", kind.name())
@@ -126,13 +131,22 @@ public final class AlertingMetrics {
 
     /** An outbox record that could not be read for a reason other than a registry outage (skipped, logged). */
     public void outboxUnreadable() {
-        Counter.builder("forewarn.alerting.outbox.unreadable").description("Outbox records skipped because they cannot be read")
-                .register(registry).increment();
+        outboxUnreadableCounter().increment();
+    }
+
+    private Counter outboxUnreadableCounter() {
+        return Counter.builder("forewarn.alerting.outbox.unreadable").description("Outbox records skipped because they cannot be read")
+                .register(registry);
     }
 
     /** A background thread that failed unexpectedly (the service then exits to be restarted). */
     public void threadFailed(String where) {
         dev.forewarn.service.Metrics.threadFailed(registry, where.startsWith("delivery of") ? "alerting-dispatcher" : where);
+    }
+
+    /** A notification decided this long after ingest took the signal that caused it. */
+    public void pipelineLatency(NotificationKind kind, Duration latency) {
+        pipeline.get(kind).record(latency);
     }
 
     public void endToEnd(NotificationKind kind, Duration delay) {

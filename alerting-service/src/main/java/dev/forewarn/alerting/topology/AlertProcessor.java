@@ -18,6 +18,7 @@ import dev.forewarn.events.OwnerAssignment;
 import dev.forewarn.events.RiskScore;
 import dev.forewarn.events.RiskTransition;
 import dev.forewarn.events.Silence;
+import dev.forewarn.topics.TopicCatalogue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -59,6 +61,8 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private KeyValueStore<String, OwnerAssignment> owners;
     private KeyValueStore<String, Silence> silences;
     private KeyValueStore<String, Alert> view;
+    /** While processing a transition caused by an ingested signal: when ingest took it. */
+    private Long ingestedAt;
 
     AlertProcessor(Settings settings) {
         this.settings = settings;
@@ -90,6 +94,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Alert current = alerts.get(alertId);
+        ingestedAt = ingestedAt(record);
         AlertLifecycle.Outcome outcome;
         if (record.value() instanceof RiskTransition transition) {
             outcome = lifecycle.onTransition(current, alertId, transition, now);
@@ -106,7 +111,24 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         } else {
             return;
         }
-        apply(alertId, outcome, now);
+        try {
+            apply(alertId, outcome, now);
+        } finally {
+            ingestedAt = null;
+        }
+    }
+
+    /** When ingest-service took the signal behind this input (a transition's {@code forewarn-ingested-at} header), if known. */
+    private static Long ingestedAt(Record<String, SpecificRecord> record) {
+        Header header = record.headers().lastHeader(TopicCatalogue.INGESTED_AT_HEADER);
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void apply(String alertId, AlertLifecycle.Outcome outcome, Instant now) {
@@ -303,6 +325,9 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 .build();
         lifecycle.record(alert, now, "notified", (newlyGrouped.isEmpty() ? kind : "group update") + " "
                 + notification.getNotificationId() + " to " + route.ownerId());
+        if (ingestedAt != null) {
+            settings.metrics().pipelineLatency(kind, Duration.ofMillis(Math.max(0, now.toEpochMilli() - ingestedAt)));
+        }
         context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) notification, now.toEpochMilli()), AlertingTopology.SINK_OUTBOX);
     }
 

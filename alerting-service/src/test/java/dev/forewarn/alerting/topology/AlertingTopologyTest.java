@@ -43,6 +43,7 @@ class AlertingTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, OwnerAssignment> owners;
     private TestInputTopic<String, RiskTransition> transitions;
@@ -57,7 +58,7 @@ class AlertingTopologyTest {
                 DefaultRoute.webhook("quality-team", "https://hooks.example.com/quality"), DestinationGuard.strict(),
                 WebhookSecrets.of(WebhookSecrets.generate()));
         TopicSerdes serdes = new InMemorySchemaRegistryClient().serdes();
-        driver = new TopologyTestDriver(AlertingTopology.build(config, new AlertingMetrics(new SimpleMeterRegistry()), serdes),
+        driver = new TopologyTestDriver(AlertingTopology.build(config, new AlertingMetrics(meters), serdes),
                 AlertingService.streamsProperties(config), T0);
         owners = driver.createInputTopic(TopicCatalogue.OWNERS.name(), new StringSerializer(),
                 serdes.value(TopicCatalogue.OWNERS).serializer());
@@ -108,5 +109,20 @@ class AlertingTopologyTest {
         // The ack timeout (30 min by default) passes on the wall clock: the alert goes to its escalation contact.
         driver.advanceWallClockTime(Duration.ofMinutes(31));
         assertThat(outbox.readValuesToList()).extracting(AlertNotification::getKind).contains(NotificationKind.ESCALATION_CONTACT);
+    }
+
+    @Test
+    void shouldMeasureThePipelineFromWhenIngestTookTheSignal() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(dev.forewarn.topics.TopicCatalogue.INGESTED_AT_HEADER, Long.toString(T0.toEpochMilli() - 2_000)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        transitions.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("CUSTOMER:C-3", TestRecords.riskTransition().setEntityId("C-3")
+                .setKind(TransitionKind.ESCALATED).setToLevel(RiskLevel.WARNING).setScore(65).setSignalOccurredAt(T0.minus(Duration.ofDays(200)))
+                .setOccurredAt(T0).build(), headers, T0));
+
+        io.micrometer.core.instrument.Timer firing = meters.get("forewarn.alerting.pipeline.latency").tag("kind", "FIRING").timer();
+        assertThat(firing.count()).isEqualTo(1);
+        assertThat(firing.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).as("from ingest, not from the event 200 days ago")
+                .isEqualTo(2_000);
     }
 }

@@ -7,6 +7,7 @@ import dev.forewarn.events.RiskTransition;
 import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
+import dev.forewarn.topics.TopicCatalogue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -119,7 +123,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         List<RiskModel.Transition> transitions = settings.model().apply(state, signal);
         save(id, state);
         settings.metrics().scored(settings.entityType(), signal.kind(), context.currentSystemTimeMs() - signal.occurredAt());
-        emitTransitions(id, state, transitions);
+        emitTransitions(id, state, transitions, record.headers().lastHeader(TopicCatalogue.INGESTED_AT_HEADER));
     }
 
     /** Time-driven work due up to {@code observed}, bounded per call; the rest waits for the next call. */
@@ -134,7 +138,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
             state.scheduledAt = EntityState.NONE; // out of the index now: save() puts it back at its next due time
             List<RiskModel.Transition> transitions = settings.model().advance(state, observed);
             save(next.id(), state);
-            emitTransitions(next.id(), state, transitions);
+            emitTransitions(next.id(), state, transitions, null);
         }
     }
 
@@ -169,7 +173,11 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         return settings.entityType().name() + ":" + id;
     }
 
-    private void emitTransitions(String id, EntityState state, List<RiskModel.Transition> transitions) {
+    /**
+     * Writes the transitions; one caused by a signal ingest-service took carries its {@code forewarn-ingested-at}
+     * header, so alerting measures the pipeline's latency from it (time-driven ones carry none).
+     */
+    private void emitTransitions(String id, EntityState state, List<RiskModel.Transition> transitions, Header ingestedAt) {
         if (transitions.isEmpty()) {
             return;
         }
@@ -178,7 +186,11 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         for (RiskModel.Transition t : transitions) {
             settings.metrics().transition(settings.entityType(), t.kind(), t.to());
             RiskTransition transition = RiskRecords.transition(settings.entityType(), id, t, top);
-            context.forward(new Record<String, SpecificRecord>(key, transition, t.occurredAt()));
+            Headers headers = new RecordHeaders();
+            if (ingestedAt != null) {
+                headers.add(ingestedAt);
+            }
+            context.forward(new Record<String, SpecificRecord>(key, transition, t.occurredAt(), headers));
         }
     }
 
