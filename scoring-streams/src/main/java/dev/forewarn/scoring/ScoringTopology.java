@@ -79,6 +79,10 @@ public final class ScoringTopology {
         for (String name : List.of(CUSTOMER_SCORE_PASSES, PRODUCT_SCORE_PASSES)) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long()));
         }
+        for (String name : List.of(EntityStores.CUSTOMER_TOP, EntityStores.PRODUCT_TOP)) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Double())
+                    .withLoggingDisabled());
+        }
 
         KStream<String, Signal> signals = null;
         for (TopicSpec<String, ? extends SpecificRecord> topic : List.of(TopicCatalogue.REPORTS, TopicCatalogue.COMPLAINTS,
@@ -92,14 +96,14 @@ public final class ScoringTopology {
 
         KStream<String, SpecificRecord> customerOutputs = unique.process(
                 () -> new EntityScorer(settings(config, model, metrics, EntityType.CUSTOMER, CUSTOMER_STATE, CUSTOMER_SCORE_PASSES)),
-                Named.as("score-customers"), CUSTOMER_STATE, CUSTOMER_SCORE_PASSES);
+                Named.as("score-customers"), CUSTOMER_STATE, CUSTOMER_SCORE_PASSES, EntityStores.CUSTOMER_TOP);
         KStream<String, SpecificRecord> productOutputs = unique
                 .filter((customer, signal) -> signal.productId() != null, Named.as("with-product"))
                 .selectKey((customer, signal) -> signal.productId(), Named.as("key-by-product"))
                 .repartition(Repartitioned.<String, Signal>as(PRODUCT_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new SignalSerde()))
                 .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE, PRODUCT_SCORE_PASSES)),
-                        Named.as("score-products"), PRODUCT_STATE, PRODUCT_SCORE_PASSES);
+                        Named.as("score-products"), PRODUCT_STATE, PRODUCT_SCORE_PASSES, EntityStores.PRODUCT_TOP);
 
         Serde<RiskScore> scores = serdes.value(TopicCatalogue.SCORES);
         Serde<RiskTransition> transitions = serdes.value(TopicCatalogue.TRANSITIONS);
@@ -143,7 +147,7 @@ public final class ScoringTopology {
 
     private static EntityScorer.Settings settings(ScoringConfig config, RiskModel model, ScoringMetrics metrics,
                                                   EntityType type, String stateStore, String passStore) {
-        return new EntityScorer.Settings(type, stateStore, passStore, model, config.streamTimeInterval(), config.wallClockInterval(),
+        return new EntityScorer.Settings(type, stateStore, passStore, EntityStores.top(type), EntityStores.TOP_SIZE, model, config.streamTimeInterval(), config.wallClockInterval(),
                 config.idleAfter(), config.scoreInterval(), config.maxTimersPerPunctuation(), metrics);
     }
 }

@@ -142,6 +142,16 @@ public final class RiskModel {
         return risk(pressureAt(s, at));
     }
 
+    /**
+     * A key that orders entities by their score at any common time: pressure decays by the same factor for every
+     * entity, so {@code ln P + t·ln2/H} (P referenced at t) does not change as time passes, and ranks what
+     * {@link #score} would rank at any moment. Entities without positive pressure rank last.
+     */
+    public double rankKey(EntityState s) {
+        return s.pressure <= 0 || s.pressureAt == EntityState.NONE ? Double.NEGATIVE_INFINITY
+                : Math.log(s.pressure) + s.pressureAt * LN2 / halfLifeMs;
+    }
+
     /** A contributor's weight seen at {@code at}, decayed as pressure decays. */
     public double weightAt(EntityState.Contributor c, long at) {
         return decay(c.weight(), c.occurredAt(), at, halfLifeMs);

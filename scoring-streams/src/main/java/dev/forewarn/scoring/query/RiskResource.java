@@ -24,7 +24,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -118,13 +117,19 @@ public final class RiskResource {
             Instances.unavailable(ctx, "the scoring state is not ready");
             return;
         }
-        String store = type == EntityType.CUSTOMER ? EntityStores.CUSTOMER_STATE : EntityStores.PRODUCT_STATE;
+        String store = EntityStores.state(type);
         List<ObjectNode> entries = new ArrayList<>();
         long now = clock.millis();
-        try (KeyValueIterator<String, EntityState> all = localStore(kafkaStreams, store).all()) {
-            while (all.hasNext()) {
-                KeyValue<String, EntityState> entry = all.next();
-                entries.add(view(type, entry.key, entry.value, now));
+        // Each task keeps its highest-ranked entities (EntityStores.TOP_SIZE ≥ the largest limit): read those, not every state.
+        ReadOnlyKeyValueStore<String, EntityState> states = localStore(kafkaStreams, store);
+        try (KeyValueIterator<String, Double> ranked = kafkaStreams.store(StoreQueryParameters.fromNameAndType(EntityStores.top(type),
+                QueryableStoreTypes.<String, Double>keyValueStore())).all()) {
+            while (ranked.hasNext()) {
+                String id = ranked.next().key;
+                EntityState state = states.get(id);
+                if (state != null) {
+                    entries.add(view(type, id, state, now));
+                }
             }
         } catch (InvalidStateStoreException e) {
             Instances.unavailable(ctx, "the store is migrating: " + e.getMessage());

@@ -48,8 +48,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class EntityScorer implements Processor<String, Signal, String, SpecificRecord> {
 
     /** How the scorer is set up. */
-    public record Settings(EntityType entityType, String stateStore, String passStore, RiskModel model, Duration streamTimeInterval,
-                           Duration wallClockInterval, Duration idleAfter, Duration scoreInterval,
+    public record Settings(EntityType entityType, String stateStore, String passStore, String topStore, int topSize, RiskModel model,
+                           Duration streamTimeInterval, Duration wallClockInterval, Duration idleAfter, Duration scoreInterval,
                            int maxTimersPerPunctuation, ScoringMetrics metrics) {
     }
 
@@ -69,6 +69,8 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     private final NavigableSet<Due> due = new TreeSet<>();
     /** Entities whose latest score is not written yet, with their current state (saves reading it back). */
     private final Map<String, EntityState> pending = new LinkedHashMap<>();
+    /** The task's highest-ranked entities, for the top queries. */
+    private final TopEntities top;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, EntityState> states;
     private KeyValueStore<String, Long> passes;
@@ -77,6 +79,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
 
     public EntityScorer(Settings settings) {
         this.settings = settings;
+        this.top = new TopEntities(settings.topSize());
     }
 
     @Override
@@ -88,6 +91,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         // Called after the state is restored, and again when a task is revived: start from the store.
         due.clear();
         pending.clear();
+        top.init(context.getStateStore(settings.topStore()));
         long passed = Objects.requireNonNullElse(passes.get(PASSED), 0L);
         changeSeq = passed;
         try (KeyValueIterator<String, EntityState> all = states.all()) {
@@ -99,6 +103,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
                 if (entry.value.changeSeq > passed) {
                     pending.put(entry.key, entry.value);
                 }
+                top.update(entry.key, settings.model().rankKey(entry.value));
                 changeSeq = Math.max(changeSeq, entry.value.changeSeq);
             }
         }
@@ -157,6 +162,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         state.changeSeq = ++changeSeq;
         states.put(id, state);
         pending.put(id, state);
+        top.update(id, settings.model().rankKey(state));
     }
 
     /** Writes the latest score of every entity changed since the last pass, once each, and how far it got. */

@@ -51,12 +51,18 @@ class EntityScorerTest {
         context.setCurrentStreamTimeMs(T0);
         context.addStateStore(store);
         context.addStateStore(passes);
+        org.apache.kafka.streams.state.KeyValueStore<String, Double> top = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("customer-top"),
+                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.Double())
+                .withLoggingDisabled().build();
+        top.init(context.getStateStoreContext(), top);
+        context.addStateStore(top);
         scorer.init(context);
         return context;
     }
 
     private static EntityScorer scorer() {
-        return new EntityScorer(new EntityScorer.Settings(EntityType.CUSTOMER, "customer-state", "customer-score-passes",
+        return new EntityScorer(new EntityScorer.Settings(EntityType.CUSTOMER, "customer-state", "customer-score-passes", "customer-top", 1000,
                 new RiskModel(RiskModel.Config.defaults()), STREAM_TIME_INTERVAL, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 SCORE_INTERVAL, 10_000, ScoringMetrics.NONE));
     }

@@ -1,0 +1,77 @@
+package dev.forewarn.scoring.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forewarn.scoring.model.EntityState;
+import dev.forewarn.scoring.model.RiskModel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+class TopEntitiesTest {
+
+    private static KeyValueStore<String, Double> store() {
+        KeyValueStore<String, Double> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("top"), Serdes.String(),
+                Serdes.Double()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    private static List<String> ids(KeyValueStore<String, Double> store) {
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, Double> all = store.all()) {
+            all.forEachRemaining(e -> ids.add(e.key));
+        }
+        return ids;
+    }
+
+    @Test
+    void shouldKeepExactlyTheHighestRankedEntitiesInTheStore() {
+        KeyValueStore<String, Double> store = store();
+        store.put("stale", 99.0); // left by an earlier run of the task: a restart starts over
+        TopEntities top = new TopEntities(3);
+        top.init(store);
+
+        top.update("a", 1);
+        top.update("b", 5);
+        top.update("c", 3);
+        top.update("d", 4); // pushes a out
+        assertThat(ids(store)).containsExactlyInAnyOrder("b", "c", "d");
+        top.update("b", 0.5); // falls: a, out of the top until now, takes its place
+        top.update("e", Double.NEGATIVE_INFINITY);
+
+        assertThat(ids(store)).containsExactlyInAnyOrder("a", "c", "d");
+        top.update("d", 0.1); // falls below everything but e
+        assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "c");
+    }
+
+    @Test
+    void shouldRankEntitiesAsTheirScoresWouldRankThemAtAnyCommonTime() {
+        RiskModel model = new RiskModel(RiskModel.Config.defaults());
+        Random random = new Random(7);
+        Map<String, EntityState> states = new HashMap<>();
+        long t0 = 1_780_000_000_000L;
+        for (int i = 0; i < 200; i++) {
+            EntityState s = new EntityState();
+            s.pressure = random.nextDouble() * 60 - 5;
+            s.pressureAt = t0 + random.nextInt(30) * 86_400_000L;
+            states.put("E" + i, s);
+        }
+        long later = t0 + 40 * 86_400_000L;
+        List<String> byScore = states.keySet().stream().filter(id -> states.get(id).pressure > 0)
+                .sorted(Comparator.comparingDouble((String id) -> model.score(states.get(id), later)).reversed()).toList();
+        List<String> byRank = states.keySet().stream().filter(id -> states.get(id).pressure > 0)
+                .sorted(Comparator.comparingDouble((String id) -> model.rankKey(states.get(id))).reversed()).toList();
+
+        assertThat(byRank).isEqualTo(byScore);
+    }
+}
