@@ -102,6 +102,19 @@ class LocalStackIT {
             assertThat(report.wrongOwner()).isEmpty();
             assertThat(stack.receiver().badSignatures()).isZero();
 
+            // Authentication is off here, so nothing listens beyond loopback: not the services, not the registry, not Kafka.
+            java.util.Optional<java.net.InetAddress> external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                    .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()).findFirst();
+            if (external.isPresent()) {
+                for (String url : List.of(stack.urls().get("ingest-service"), stack.urls().get("scoring-streams"),
+                        stack.urls().get("alerting-service"), stack.urls().get("schema registry"))) {
+                    int port = URI.create(url).getPort();
+                    assertThat(listens(external.get(), port)).as("%s on %s", url, external.get()).isFalse();
+                    assertThat(listens(java.net.InetAddress.getLoopbackAddress(), port)).as(url).isTrue();
+                }
+            }
+
             // Every metric the Grafana dashboard queries is one the services really export.
             Set<String> exported = new HashSet<>();
             for (String service : List.of("ingest-service", "scoring-streams", "alerting-service")) {
@@ -135,6 +148,15 @@ class LocalStackIT {
                     .untilAsserted(() -> assertThat(again.receiver().received()).as("notifications sent again after the restart").isEmpty());
         }
         assertThat(before).isPositive();
+    }
+
+    private static boolean listens(java.net.InetAddress address, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 2_000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The metric names in the alert rules' PromQL expressions. */
