@@ -38,7 +38,9 @@ PANELS = [
          "to alerting's {{kind}} decision")]),
     ("DLQ records (1 h)", "short", [
         ("sum by (topic, reason) (increase(forewarn_scoring_dlq_total[1h]))", "{{topic}} {{reason}}"),
-        ("sum (increase(forewarn_alerting_outbox_unreadable_total[1h]))", "alerting outbox unreadable")]),
+        ("sum (increase(forewarn_alerting_outbox_unreadable_total[1h]))", "alerting outbox unreadable"),
+        # From the broker (the kafka-exporter service): records written to every DLQ topic, alerts.dlq included.
+        ('sum by (topic) (delta(kafka_topic_partition_current_offset{topic=~".*\\\\.dlq"}[1h]))', "{{topic}} (broker)")]),
     ("HTTP p99 by route", "s", [("histogram_quantile(0.99, sum by (le, service, uri) (rate(http_server_requests_seconds_bucket{' + S + '}[5m])))", "{{service}} {{uri}}")]),
     ("JVM heap used", "bytes", [('sum by (service) (jvm_memory_used_bytes{' + S + ', area="heap"})', "{{service}}")]),
 ]
