@@ -121,6 +121,9 @@ class LocalStackIT {
                 String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.urls().get(service) + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 metrics.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
+                // The health gauges the alert rules read say what they should of a healthy service (not NaN, not 0).
+                metrics.lines().filter(l -> l.startsWith("forewarn_ready{") || l.startsWith("forewarn_streams_running{"))
+                        .forEach(l -> assertThat(l).as(service).endsWith(" 1.0"));
             }
             Set<String> queried = dashboardMetrics(Path.of("..", "deploy", "grafana", "dashboards", "forewarn.json"));
             queried.removeAll(EXPORTER_METRICS); // read from the broker by docker-compose's kafka-exporter, not by the services

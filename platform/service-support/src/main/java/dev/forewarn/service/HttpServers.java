@@ -36,7 +36,7 @@ public final class HttpServers {
                                 PrometheusMeterRegistry metrics, Consumer<RoutesConfig> routes) {
         // Readiness as a metric too, so Prometheus can alert on an instance that serves but is not ready.
         io.micrometer.core.instrument.Gauge.builder("forewarn.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
-                .description("1 while /health/ready answers 200").register(metrics);
+                .description("1 while /health/ready answers 200").strongReference(true).register(metrics);
         return Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;

@@ -56,6 +56,8 @@ public final class Metrics {
                                       java.util.function.Supplier<org.apache.kafka.streams.KafkaStreams> streams) {
         io.micrometer.core.instrument.Gauge.builder("forewarn.streams.running", streams, s -> s.get() != null
                         && s.get().state().isRunningOrRebalancing() ? 1 : 0)
-                .description("1 while Kafka Streams is RUNNING or REBALANCING").register(registry);
+                .description("1 while Kafka Streams is RUNNING or REBALANCING")
+                .strongReference(true) // the supplier is often a method reference nothing else holds: a weak one would read NaN
+                .register(registry);
     }
 }
