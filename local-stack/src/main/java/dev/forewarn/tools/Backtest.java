@@ -1,0 +1,216 @@
+package dev.forewarn.tools;
+
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.events.TransitionKind;
+import dev.forewarn.scoring.model.EntityState;
+import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.model.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Replays a history of signals through the service's own {@link RiskModel} (no second implementation), in event-time
+ * order, and measures how early it warns of escalations — next to a reactive rule (the first complaint of severity
+ * 4 or more) on the same history. Pure: no Kafka, no I/O.
+ *
+ * <p>An entity (customer, or product of the signal) <em>escalates</em> at its first signal the predicate marks. An
+ * <em>alert</em> fires when the entity's level reaches WARNING or CRITICAL or scoring predicts CRITICAL (the
+ * conditions under which alerting-service fires), once per episode: a new one only after the entity fell back below
+ * WARNING. Time-driven work (SLA breaches, decay below a level) runs at each signal's time, as the service's scorer
+ * does on stream time. An alert is <em>true</em> when its entity escalates within {@code window} after it; its lead is
+ * the escalation time minus the alert time (an alert at the escalation itself is neither early nor true).
+ */
+public final class Backtest {
+
+    /** One signal of the history, and whether it is an escalation. */
+    public record Event(Signal signal, boolean escalation) {
+    }
+
+    /** What one rule did on the history, for one kind of entity. */
+    public record Figures(int entities, int escalations, int alerts, int trueAlerts, List<Long> leadsMs, double weeks) {
+
+        /** Share of escalations warned at least {@code lead} ahead. */
+        public double recall(Duration lead) {
+            return escalations == 0 ? 0 : leadsMs.stream().filter(l -> l >= lead.toMillis()).count() / (double) escalations;
+        }
+
+        public double precision() {
+            return alerts == 0 ? 0 : trueAlerts / (double) alerts;
+        }
+
+        /** False alarms per 1,000 entities per week of history. */
+        public double falseAlarmsPerThousandEntityWeeks() {
+            return entities == 0 || weeks <= 0 ? 0 : (alerts - trueAlerts) * 1000.0 / entities / weeks;
+        }
+
+        /** The {@code q} quantile of the leads of warned escalations (0 when none). */
+        public Duration leadQuantile(double q) {
+            List<Long> positive = leadsMs.stream().filter(l -> l > 0).sorted().toList();
+            return positive.isEmpty() ? Duration.ZERO : Duration.ofMillis(positive.get((int) Math.floor(q * (positive.size() - 1))));
+        }
+    }
+
+    public record Report(Figures customers, Figures products) {
+    }
+
+    private record Due(long at, String key) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int t = Long.compare(at, o.at);
+            return t != 0 ? t : key.compareTo(o.key);
+        }
+    }
+
+    private final Duration window;
+
+    public Backtest(Duration window) {
+        this.window = window;
+    }
+
+    /** The escalation predicate of the default: a complaint of severity 5. (Categories are read by the caller.) */
+    public static Predicate<Signal> severeComplaint() {
+        return s -> s.kind() == dev.forewarn.events.SignalKind.COMPLAINT && s.severity() >= 5;
+    }
+
+    /** The model's figures on {@code history} (any order; replayed in event-time order). */
+    public Report model(RiskModel.Config config, List<Event> history) {
+        RiskModel model = new RiskModel(config);
+        List<Event> sorted = sorted(history);
+        Map<String, EntityState> states = new HashMap<>();
+        Map<String, Boolean> alerting = new HashMap<>();
+        Map<String, List<Long>> alerts = new HashMap<>();
+        NavigableSet<Due> due = new TreeSet<>();
+        for (Event e : sorted) {
+            long t = e.signal().occurredAt();
+            while (!due.isEmpty() && due.first().at() <= t) {
+                Due d = due.pollFirst();
+                EntityState s = states.get(d.key());
+                if (s != null && s.scheduledAt == d.at()) {
+                    s.scheduledAt = EntityState.NONE;
+                    observe(d.key(), model.advance(s, t), alerting, alerts);
+                    schedule(model, d.key(), s, due);
+                }
+            }
+            for (String key : keys(e.signal())) {
+                EntityState s = states.computeIfAbsent(key, k -> new EntityState());
+                observe(key, model.apply(s, e.signal()), alerting, alerts);
+                schedule(model, key, s, due);
+            }
+        }
+        return report(sorted, alerts);
+    }
+
+    /** The reactive rule's figures: an alert at an entity's first complaint of severity 4 or more. */
+    public Report baseline(List<Event> history) {
+        List<Event> sorted = sorted(history);
+        Map<String, List<Long>> alerts = new HashMap<>();
+        for (Event e : sorted) {
+            if (e.signal().kind() == dev.forewarn.events.SignalKind.COMPLAINT && e.signal().severity() >= 4) {
+                for (String key : keys(e.signal())) {
+                    alerts.computeIfAbsent(key, k -> new ArrayList<>());
+                    if (alerts.get(key).isEmpty()) {
+                        alerts.get(key).add(e.signal().occurredAt());
+                    }
+                }
+            }
+        }
+        return report(sorted, alerts);
+    }
+
+    private static void schedule(RiskModel model, String key, EntityState s, NavigableSet<Due> due) {
+        long next = model.nextDue(s);
+        if (next != s.scheduledAt && s.scheduledAt != EntityState.NONE) {
+            due.remove(new Due(s.scheduledAt, key));
+        }
+        s.scheduledAt = next;
+        if (next != EntityState.NONE) {
+            due.add(new Due(next, key));
+        }
+    }
+
+    private static void observe(String key, List<RiskModel.Transition> transitions, Map<String, Boolean> alerting,
+                                Map<String, List<Long>> alerts) {
+        for (RiskModel.Transition t : transitions) {
+            RiskLevel level = t.kind() == TransitionKind.PREDICTED ? t.from() : t.to();
+            boolean firing = level == RiskLevel.WARNING || level == RiskLevel.CRITICAL || t.kind() == TransitionKind.PREDICTED;
+            boolean was = alerting.getOrDefault(key, false);
+            if (firing && !was) {
+                alerts.computeIfAbsent(key, k -> new ArrayList<>()).add(t.occurredAt());
+            }
+            if (t.kind() != TransitionKind.PREDICTED) {
+                alerting.put(key, level == RiskLevel.WARNING || level == RiskLevel.CRITICAL);
+            } else if (firing) {
+                alerting.put(key, true);
+            }
+        }
+    }
+
+    private Report report(List<Event> sorted, Map<String, List<Long>> alerts) {
+        Map<String, Long> escalatedAt = new HashMap<>();
+        Map<String, Boolean> seen = new HashMap<>();
+        long first = sorted.isEmpty() ? 0 : sorted.get(0).signal().occurredAt();
+        long last = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).signal().occurredAt();
+        for (Event e : sorted) {
+            for (String key : keys(e.signal())) {
+                seen.put(key, true);
+                if (e.escalation()) {
+                    escalatedAt.putIfAbsent(key, e.signal().occurredAt());
+                }
+            }
+        }
+        double weeks = (last - first) / (double) Duration.ofDays(7).toMillis();
+        return new Report(figures("CUSTOMER:", seen, escalatedAt, alerts, weeks), figures("PRODUCT:", seen, escalatedAt, alerts, weeks));
+    }
+
+    private Figures figures(String prefix, Map<String, Boolean> seen, Map<String, Long> escalatedAt, Map<String, List<Long>> alerts,
+                            double weeks) {
+        int entities = (int) seen.keySet().stream().filter(k -> k.startsWith(prefix)).count();
+        int alertCount = 0;
+        int trueAlerts = 0;
+        List<Long> leads = new ArrayList<>();
+        for (Map.Entry<String, List<Long>> entry : alerts.entrySet()) {
+            if (!entry.getKey().startsWith(prefix)) {
+                continue;
+            }
+            Long escalation = escalatedAt.get(entry.getKey());
+            for (long at : entry.getValue()) {
+                alertCount++;
+                if (escalation != null && at < escalation && escalation - at <= window.toMillis()) {
+                    trueAlerts++;
+                }
+            }
+        }
+        int escalations = 0;
+        for (Map.Entry<String, Long> entry : escalatedAt.entrySet()) {
+            if (!entry.getKey().startsWith(prefix)) {
+                continue;
+            }
+            escalations++;
+            long escalation = entry.getValue();
+            // The earliest alert within the window before the escalation: how long its owner had.
+            long lead = alerts.getOrDefault(entry.getKey(), List.of()).stream()
+                    .filter(at -> at < escalation && escalation - at <= window.toMillis())
+                    .mapToLong(at -> escalation - at).max().orElse(-1);
+            leads.add(lead);
+        }
+        return new Figures(entities, escalations, alertCount, trueAlerts, leads, weeks);
+    }
+
+    private static List<String> keys(Signal s) {
+        return s.productId() == null ? List.of("CUSTOMER:" + s.customerId())
+                : List.of("CUSTOMER:" + s.customerId(), "PRODUCT:" + s.productId());
+    }
+
+    private static List<Event> sorted(List<Event> history) {
+        List<Event> sorted = new ArrayList<>(history);
+        sorted.sort(Comparator.comparingLong((Event e) -> e.signal().occurredAt()).thenComparing(e -> e.signal().eventId()));
+        return sorted;
+    }
+}

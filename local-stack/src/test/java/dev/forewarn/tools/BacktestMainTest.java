@@ -1,0 +1,57 @@
+package dev.forewarn.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forewarn.local.Scenario;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The backtest on a simulated history written as the ingest API's NDJSON files, as a user would run it. */
+class BacktestMainTest {
+
+    @Test
+    void shouldMeasureTheModelAndTheReactiveRuleOnTheSameHistory(@TempDir Path dir) throws Exception {
+        Scenario scenario = Scenario.generate(Scenario.Settings.of(400, Duration.ofDays(60), 11), Instant.parse("2026-11-01T00:00:00Z"), "bt");
+        Map<String, List<Scenario.Event>> byKind = scenario.events().stream().collect(Collectors.groupingBy(Scenario.Event::kind));
+        List<String> args = new ArrayList<>();
+        for (Map.Entry<String, List<Scenario.Event>> kind : byKind.entrySet()) {
+            Path file = dir.resolve(kind.getKey() + ".ndjson");
+            Files.write(file, kind.getValue().stream().map(e -> e.body().toString()).toList());
+            args.add("--" + kind.getKey());
+            args.add(file.toString());
+        }
+        args.addAll(List.of("--candidate", "SCORING_HALF_LIFE=2d"));
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out));
+
+        int status = command.execute(args.toArray(String[]::new));
+
+        assertThat(status).as(out.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        long customerEscalations = scenario.escalations().stream().filter(e -> e.entity().startsWith("CUSTOMER:")).count();
+        JsonNode baseline = figures.path("reactive baseline (first complaint of severity >= 4)").path("customers");
+        JsonNode model = figures.path("model (today's configuration)").path("customers");
+        JsonNode candidate = figures.path("model (candidate {SCORING_HALF_LIFE=2d})").path("customers");
+        assertThat(model.path("escalations").asLong()).as("the scenario's cancellations are the escalations")
+                .isGreaterThanOrEqualTo(customerEscalations).isPositive();
+        assertThat(model.path("recall48h").asDouble()).as("the model warns earlier than the reactive rule")
+                .isGreaterThan(baseline.path("recall48h").asDouble());
+        assertThat(candidate.path("alerts").asLong()).as("a different configuration alerts differently")
+                .isNotEqualTo(model.path("alerts").asLong());
+        assertThat(out.toString()).contains("recall@24h").contains("@48h").contains("precision");
+    }
+}
