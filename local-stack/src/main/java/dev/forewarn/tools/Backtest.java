@@ -57,7 +57,13 @@ public final class Backtest {
         }
     }
 
-    public record Report(Figures customers, Figures products) {
+    /**
+     * The figures, and per entity its escalation time and alert times (for per-entity rows).
+     *
+     * @param escalatedAt entity key ({@code CUSTOMER:id}, {@code PRODUCT:id}) → when it escalated
+     * @param alerts      entity key → when each of its alerts fired
+     */
+    public record Report(Figures customers, Figures products, Map<String, Long> escalatedAt, Map<String, List<Long>> alerts) {
     }
 
     private record Due(long at, String key) implements Comparable<Due> {
@@ -69,9 +75,16 @@ public final class Backtest {
     }
 
     private final Duration window;
+    /** Escalations from a labelled file (entity key → time), instead of the events' marks; null: the marks. */
+    private final Map<String, Long> labels;
 
     public Backtest(Duration window) {
+        this(window, null);
+    }
+
+    public Backtest(Duration window, Map<String, Long> labels) {
         this.window = window;
+        this.labels = labels == null ? null : Map.copyOf(labels);
     }
 
     /** The escalation predicate of the default: a complaint of severity 5. (Categories are read by the caller.) */
@@ -160,13 +173,18 @@ public final class Backtest {
         for (Event e : sorted) {
             for (String key : keys(e.signal())) {
                 seen.put(key, true);
-                if (e.escalation()) {
+                if (labels == null && e.escalation()) {
                     escalatedAt.putIfAbsent(key, e.signal().occurredAt());
                 }
             }
         }
+        if (labels != null) {
+            escalatedAt.putAll(labels);
+            labels.keySet().forEach(key -> seen.put(key, true));
+        }
         double weeks = (last - first) / (double) Duration.ofDays(7).toMillis();
-        return new Report(figures("CUSTOMER:", seen, escalatedAt, alerts, weeks), figures("PRODUCT:", seen, escalatedAt, alerts, weeks));
+        return new Report(figures("CUSTOMER:", seen, escalatedAt, alerts, weeks), figures("PRODUCT:", seen, escalatedAt, alerts, weeks),
+                Map.copyOf(escalatedAt), Map.copyOf(alerts));
     }
 
     private Figures figures(String prefix, Map<String, Boolean> seen, Map<String, Long> escalatedAt, Map<String, List<Long>> alerts,
@@ -201,6 +219,33 @@ public final class Backtest {
             leads.add(lead);
         }
         return new Figures(entities, escalations, alertCount, trueAlerts, leads, weeks);
+    }
+
+    /**
+     * One row per entity that escalated or was alerted: {@code entity,escalatedAt,firstAlertAt,leadHours,outcome}, outcome
+     * {@code warned} (an alert within the window before it), {@code missed}, or {@code false-alarm} (alerted, no
+     * escalation within the window after an alert). Times ISO-8601, empty when none.
+     */
+    public List<String> rows(Report report) {
+        List<String> rows = new ArrayList<>();
+        rows.add("entity,escalatedAt,firstAlertAt,leadHours,outcome");
+        java.util.Set<String> keys = new TreeSet<>(report.escalatedAt().keySet());
+        keys.addAll(report.alerts().keySet());
+        for (String key : keys) {
+            Long escalation = report.escalatedAt().get(key);
+            List<Long> fired = report.alerts().getOrDefault(key, List.of());
+            Long firstAlert = fired.isEmpty() ? null : fired.get(0);
+            long lead = escalation == null ? -1 : fired.stream().filter(at -> at < escalation && escalation - at <= window.toMillis())
+                    .mapToLong(at -> escalation - at).max().orElse(-1);
+            String outcome = escalation != null ? (lead > 0 ? "warned" : "missed") : "false-alarm";
+            rows.add(key + "," + instant(escalation) + "," + instant(firstAlert) + ","
+                    + (lead > 0 ? String.format(java.util.Locale.ROOT, "%.1f", lead / 3_600_000.0) : "") + "," + outcome);
+        }
+        return rows;
+    }
+
+    private static String instant(Long millis) {
+        return millis == null ? "" : java.time.Instant.ofEpochMilli(millis).toString();
     }
 
     private static List<String> keys(Signal s) {

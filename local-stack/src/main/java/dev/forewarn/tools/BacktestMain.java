@@ -68,6 +68,12 @@ public final class BacktestMain implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "30d", description = "an alert is true when its entity escalates within this long (default 30d)")
     String window;
 
+    @Option(names = "--labels", description = "CSV of escalations, customerId,escalatedAt (ISO-8601) per line, instead of the complaint rule")
+    Path labels;
+
+    @Option(names = "--entities", description = "write one CSV row per escalated or alerted entity (today's configuration) to this file")
+    Path entities;
+
     @Option(names = "--candidate", description = "a SCORING_* setting of a second configuration to compare, NAME=VALUE (repeatable)")
     Map<String, String> candidate = new HashMap<>();
 
@@ -93,13 +99,18 @@ public final class BacktestMain implements Callable<Integer> {
             spec.commandLine().getErr().println("no signals: give --reports, --complaints and/or --returns files");
             return 2;
         }
-        Backtest backtest = new Backtest(duration(window));
+        Backtest backtest = new Backtest(duration(window), labels == null ? null : labels(labels));
         RiskModel.Config today = model(System.getenv(), Map.of());
         out.printf(Locale.ROOT, "%,d signals (%,d lines refused by ingest's rules), %,d escalations marked%n", history.size(), refused,
                 history.stream().filter(Backtest.Event::escalation).count());
         ObjectNode json = JSON.createObjectNode();
         print(out, json, "reactive baseline (first complaint of severity >= 4)", backtest.baseline(history));
-        print(out, json, "model (today's configuration)", backtest.model(today, history));
+        Backtest.Report current = backtest.model(today, history);
+        print(out, json, "model (today's configuration)", current);
+        if (entities != null) {
+            Files.write(entities, backtest.rows(current), StandardCharsets.UTF_8);
+            out.println("per-entity rows written to " + entities);
+        }
         if (!candidate.isEmpty()) {
             print(out, json, "model (candidate " + candidate + ")", backtest.model(model(System.getenv(), candidate), history));
         }
@@ -140,6 +151,25 @@ public final class BacktestMain implements Callable<Integer> {
             }
         }
         return refused;
+    }
+
+    /** {@code customerId,escalatedAt} lines (a header line and blank lines are skipped) → entity key → time. */
+    static Map<String, Long> labels(Path file) throws IOException {
+        Map<String, Long> labels = new HashMap<>();
+        int number = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            number++;
+            String[] parts = line.split(",");
+            if (line.isBlank() || number == 1 && parts[0].trim().equalsIgnoreCase("customerId")) {
+                continue;
+            }
+            try {
+                labels.merge("CUSTOMER:" + parts[0].trim(), java.time.Instant.parse(parts[1].trim()).toEpochMilli(), Math::min);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + " line " + number + ": expected customerId,escalatedAt (ISO-8601)");
+            }
+        }
+        return labels;
     }
 
     private boolean escalation(SpecificRecord record) {

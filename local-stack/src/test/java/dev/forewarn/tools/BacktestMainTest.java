@@ -33,7 +33,8 @@ class BacktestMainTest {
             args.add("--" + kind.getKey());
             args.add(file.toString());
         }
-        args.addAll(List.of("--candidate", "SCORING_HALF_LIFE=2d"));
+        Path rows = dir.resolve("entities.csv");
+        args.addAll(List.of("--candidate", "SCORING_HALF_LIFE=2d", "--entities", rows.toString()));
         StringWriter out = new StringWriter();
         CommandLine command = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out));
 
@@ -53,5 +54,32 @@ class BacktestMainTest {
         assertThat(candidate.path("alerts").asLong()).as("a different configuration alerts differently")
                 .isNotEqualTo(model.path("alerts").asLong());
         assertThat(out.toString()).contains("recall@24h").contains("@48h").contains("precision");
+        List<String> csv = Files.readAllLines(rows);
+        assertThat(csv.get(0)).isEqualTo("entity,escalatedAt,firstAlertAt,leadHours,outcome");
+        long warned = csv.stream().filter(r -> r.startsWith("CUSTOMER:") && r.endsWith(",warned")).count();
+        assertThat(warned).as("every escalation warned 48 h ahead has its row (and those warned less early too)")
+                .isGreaterThanOrEqualTo(Math.round(model.path("recall48h").asDouble() * model.path("escalations").asLong()));
+        assertThat(csv).anyMatch(r -> r.endsWith(",missed")).anyMatch(r -> r.endsWith(",false-alarm"));
+    }
+
+    @Test
+    void shouldTakeTheEscalationsFromALabelledFileWhenGivenOne(@TempDir Path dir) throws Exception {
+        Path complaints = dir.resolve("complaints.ndjson");
+        Files.write(complaints, List.of(
+                "{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T10:00:00Z\",\"complaintId\":\"K-1\",\"status\":\"OPENED\",\"severity\":5}",
+                "{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T11:00:00Z\",\"complaintId\":\"K-2\",\"status\":\"OPENED\",\"severity\":5}",
+                "{\"customerId\":\"C-2\",\"occurredAt\":\"2026-03-02T10:00:00Z\",\"complaintId\":\"K-3\",\"status\":\"OPENED\",\"severity\":2}"));
+        Path labels = dir.resolve("labels.csv");
+        Files.write(labels, List.of("customerId,escalatedAt", "C-1,2026-03-05T10:00:00Z", "C-2,2026-03-03T10:00:00Z"));
+        StringWriter out = new StringWriter();
+
+        int status = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out))
+                .execute("--complaints", complaints.toString(), "--labels", labels.toString());
+
+        assertThat(status).as(out.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        JsonNode model = new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("model (today's configuration)").path("customers");
+        assertThat(model.path("escalations").asLong()).as("the two labelled customers, not the severity-5 complaints").isEqualTo(2);
+        assertThat(model.path("recall48h").asDouble()).as("C-1 alerted four days ahead, C-2 never").isEqualTo(0.5);
     }
 }
