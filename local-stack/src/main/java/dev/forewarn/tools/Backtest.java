@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Replays a history of signals through the service's own {@link RiskModel} (no second implementation), in event-time
@@ -85,11 +84,6 @@ public final class Backtest {
     public Backtest(Duration window, Map<String, Long> labels) {
         this.window = window;
         this.labels = labels == null ? null : Map.copyOf(labels);
-    }
-
-    /** The escalation predicate of the default: a complaint of severity 5. (Categories are read by the caller.) */
-    public static Predicate<Signal> severeComplaint() {
-        return s -> s.kind() == dev.forewarn.events.SignalKind.COMPLAINT && s.severity() >= 5;
     }
 
     /** The model's figures on {@code history} (any order; replayed in event-time order). */

@@ -85,7 +85,11 @@ public final class SilenceResource {
             return 0;
         }
         for (String id : expired) {
-            producer.send(new ProducerRecord<>(TopicCatalogue.SILENCES.name(), id, null));
+            producer.send(new ProducerRecord<>(TopicCatalogue.SILENCES.name(), id, null), (metadata, error) -> {
+                if (error != null) { // the silence stays listed and the next purge tries again
+                    LOG.warn("could not delete expired silence {}: {}", id, error.toString());
+                }
+            });
         }
         if (!expired.isEmpty()) {
             LOG.info("deleted {} silence(s) expired before {}", expired.size(), cutoff);

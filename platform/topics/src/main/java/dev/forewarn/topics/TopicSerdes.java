@@ -19,11 +19,6 @@ public record TopicSerdes(SchemaRegistryClient registry, AvroSerdeConfig config)
         return new TopicSerdes(SchemaRegistryClient.http(config.registry()), config);
     }
 
-    /** The serdes on {@code registry} (a client the service also reads for readiness), with the default serde settings. */
-    public static TopicSerdes of(SchemaRegistryClient registry, String registryUrl) {
-        return new TopicSerdes(registry, AvroSerdeConfig.of(registryUrl));
-    }
-
     /** The value serde of {@code topic}. */
     public <V extends SpecificRecord> Serde<V> value(TopicSpec<String, V> topic) {
         return value(topic.valueType());

@@ -51,29 +51,41 @@ final class TopEntities {
         stale.forEach(store::delete);
     }
 
-    /** Entity {@code id} now ranks {@code rank}. */
+    /**
+     * Entity {@code id} now ranks {@code rank}. The store holds the top's ids (the queries read the states): it is
+     * written only when an entity enters or leaves the top, not each time one inside it moves.
+     */
     void update(String id, double rank) {
         Double previous = rankOf.put(id, rank);
+        boolean wasTop = false;
         if (previous != null) {
             Ranked old = new Ranked(previous, id);
-            if (!top.remove(old)) {
+            wasTop = top.remove(old);
+            if (!wasTop) {
                 rest.remove(old);
             }
         }
         rest.add(new Ranked(rank, id));
-        // Rebalance: the best of the rest joins the top while it beats the top's lowest or the top is not full.
+        // The best of the rest joins the top while it beats the top's lowest or the top is not full.
         while (!rest.isEmpty() && (top.size() < size || rest.last().compareTo(top.first()) > 0)) {
             Ranked in = rest.pollLast();
             top.add(in);
-            store.put(in.id(), in.rank());
+            if (!in.id().equals(id)) {
+                store.put(in.id(), in.rank());
+            }
             if (top.size() > size) {
                 Ranked out = top.pollFirst();
                 rest.add(out);
-                store.delete(out.id());
+                if (!out.id().equals(id)) {
+                    store.delete(out.id());
+                }
             }
         }
-        if (previous != null && !top.contains(new Ranked(rank, id))) {
-            store.delete(id); // it fell out of the top
+        boolean isTop = top.contains(new Ranked(rank, id));
+        if (isTop && !wasTop) {
+            store.put(id, rank);
+        } else if (!isTop && wasTop) {
+            store.delete(id);
         }
     }
 }
