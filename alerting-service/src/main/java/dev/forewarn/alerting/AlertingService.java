@@ -158,11 +158,11 @@ public final class AlertingService implements AutoCloseable {
                 AvroSerde.specific(AlertNotification.class, schemaRegistry, serdeConfig).serializer());
         HttpClient httpClient = HttpChannel.client(config.guard(), config.delivery().httpTimeout());
         Map<NotificationChannel, Channel> channels = new EnumMap<>(NotificationChannel.class);
-        channels.put(NotificationChannel.WEBHOOK, HttpChannel.webhook(httpClient, config.guard(), config.secrets(), config.publicUrl(),
+        channels.put(NotificationChannel.WEBHOOK, HttpChannel.webhook(httpClient, config.guard(), config.secrets(), config.links(),
                 config.delivery().httpTimeout()));
-        channels.put(NotificationChannel.SLACK, HttpChannel.slack(httpClient, config.guard(), config.publicUrl(), config.delivery().httpTimeout()));
+        channels.put(NotificationChannel.SLACK, HttpChannel.slack(httpClient, config.guard(), config.links(), config.delivery().httpTimeout()));
         if (!config.delivery().smtpHost().isBlank()) {
-            channels.put(NotificationChannel.EMAIL, new EmailChannel(config.delivery(), config.publicUrl()));
+            channels.put(NotificationChannel.EMAIL, new EmailChannel(config.delivery(), config.links()));
         }
         NotificationDispatcher dispatcher = new NotificationDispatcher(consumer, audit, retries, config.route(), channels, views::alert,
                 () -> streams.state() == KafkaStreams.State.RUNNING, config.delivery(),

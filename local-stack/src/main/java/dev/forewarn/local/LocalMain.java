@@ -71,6 +71,7 @@ public final class LocalMain implements Callable<Integer> {
         }
         out.println("running:");
         stack.printWhere(out);
+        out.println("quality desk: open " + stack.deskUrl() + " and sign in with the token " + stack.deskToken() + " (local only)");
         stack.receiver().onAlert(alert -> out.printf("  ALERT %-18s %-16s %-8s%s score %5.1f → %s%n", alert.kind(), alert.entityKey(),
                 alert.level(), alert.predicted() ? " (predicted)" : "", alert.score(), alert.owner()));
         stack.mail().onMail(mail -> out.printf("  MAIL  to %-28s %s  (%s)%n", mail.to(), mail.subject(), mail.file().getFileName()));
@@ -80,8 +81,9 @@ public final class LocalMain implements Callable<Integer> {
                     Optional.of(stack.receiver()), stack.receiver().url(), out);
             Simulator.print(simulator.run(scenario, simulation.replayTime(scenario), simulation.settle), true, out);
         }
-        out.println("the pipeline keeps running: post signals to " + stack.ingestUrl() + ", see alerts at "
-                + stack.urls().get("alerting-service") + "/v1/alerts — Ctrl-C stops it");
+        out.println("the pipeline keeps running: post signals to " + stack.ingestUrl() + ", see alerts in the desk at "
+                + stack.deskUrl() + " (token " + stack.deskToken() + ") or at " + stack.urls().get("alerting-service")
+                + "/v1/alerts — Ctrl-C stops it");
         stopped.await();
         return 0;
     }

@@ -3,6 +3,8 @@ package dev.forewarn.local;
 import dev.forewarn.alerting.AlertingService;
 import dev.forewarn.alerting.config.AlertingConfig;
 import dev.forewarn.alerting.delivery.WebhookSecrets;
+import dev.forewarn.desk.DeskConfig;
+import dev.forewarn.desk.DeskService;
 import dev.forewarn.ingest.IngestService;
 import dev.forewarn.ingest.config.IngestConfig;
 import dev.forewarn.kafka.SingleNodeKafka;
@@ -51,31 +53,32 @@ public final class LocalStack implements AutoCloseable {
      * commit interval of both Streams services (it bounds how soon a result is visible under EOS).
      */
     public record Options(Path home, boolean fresh, int kafkaPort, int controllerPort, int registryPort, int ingestPort,
-                          int scoringPort, int alertingPort, int receiverPort, int mailPort, int partitions, Duration commitInterval) {
+                          int scoringPort, int alertingPort, int deskPort, int receiverPort, int mailPort, int partitions,
+                          Duration commitInterval) {
 
         public static Options defaults(Path home) {
-            return new Options(home, false, 9092, 9093, 8081, 8080, 8082, 8083, 8090, 2525, 3, Duration.ofMillis(100));
+            return new Options(home, false, 9092, 9093, 8081, 8080, 8082, 8083, 8084, 8090, 2525, 3, Duration.ofMillis(100));
         }
 
         /** Every port free, data in {@code home} (tests). */
         public static Options ephemeral(Path home) {
-            return new Options(home, false, 0, 0, 0, 0, 0, 0, 0, 0, 3, Duration.ofMillis(100));
+            return new Options(home, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, Duration.ofMillis(100));
         }
 
         public Options withFresh(boolean wipe) {
             return new Options(home, wipe, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
-                    receiverPort, mailPort, partitions, commitInterval);
+                    deskPort, receiverPort, mailPort, partitions, commitInterval);
         }
 
         public Options withPartitions(int count) {
             return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
-                    receiverPort, mailPort, count, commitInterval);
+                    deskPort, receiverPort, mailPort, count, commitInterval);
         }
 
         /** A fixed receiver port, so owners' webhook URLs stay valid across restarts. */
         public Options withReceiverPort(int port) {
             return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
-                    port, mailPort, partitions, commitInterval);
+                    deskPort, port, mailPort, partitions, commitInterval);
         }
     }
 
@@ -86,6 +89,7 @@ public final class LocalStack implements AutoCloseable {
     private AlertReceiver receiver;
     private String ingestUrl;
     private String webhookSecret;
+    private String deskToken;
 
     private record Part(String name, AutoCloseable closeable) {
     }
@@ -164,6 +168,13 @@ public final class LocalStack implements AutoCloseable {
         AlertingService alerting = step(out, "alerting-service", () -> AlertingService.start(AlertingConfig.fromEnv(new Env(streamsEnv))),
                 service -> awaitReady("alerting-service", local(service.port())));
         urls.put("alerting-service", local(alerting.port()));
+
+        Map<String, String> deskEnv = new HashMap<>(streamsEnv);
+        deskEnv.put("DESK_ALERTING_URL", local(alerting.port()));
+        deskEnv.put("DESK_SCORING_URL", local(scoring.port()));
+        DeskService desk = step(out, "quality-desk", () -> DeskService.start(DeskConfig.fromEnv(new Env(deskEnv))),
+                service -> awaitReady("quality-desk", local(service.port())));
+        urls.put("quality-desk", local(desk.port()));
     }
 
     /**
@@ -220,7 +231,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("ALERTING_GROUP_INTERVAL", "1s");
         env.put("ALERTING_TICK_INTERVAL", "250ms");
         environment.forEach((name, value) -> {
-            if (name.startsWith("INGEST_") || name.startsWith("SCORING_") || name.startsWith("ALERTING_")) {
+            if (name.startsWith("INGEST_") || name.startsWith("SCORING_") || name.startsWith("ALERTING_") || name.startsWith("DESK_")) {
                 env.put(name, value);
             }
         });
@@ -248,20 +259,35 @@ public final class LocalStack implements AutoCloseable {
         if (o.alertingPort() != 0) {
             env.put("ALERTING_PUBLIC_URL", local(o.alertingPort()));
         }
+        // The desk: signed in with a token of this data directory; notifications link to it and carry one-click acknowledge links.
+        int desk = o.deskPort() != 0 ? o.deskPort() : SingleNodeKafka.freePort();
+        deskToken = keep(home.resolve("desk-token"), () -> java.util.UUID.randomUUID().toString().replace("-", ""));
+        String ackSecret = keep(home.resolve("ack-link-secret"), WebhookSecrets::generate);
+        env.put("DESK_HOST", "127.0.0.1");
+        env.put("DESK_PORT", Integer.toString(desk));
+        env.put("DESK_PUBLIC_URL", local(desk));
+        env.put("DESK_API_TOKENS", "local:" + deskToken);
+        env.put("DESK_ACK_LINK_SECRET", ackSecret);
+        env.put("ALERTING_DESK_URL", local(desk));
+        env.put("ALERTING_ACK_LINK_SECRET", ackSecret);
         return env;
     }
 
     /** The signing secret shared by alerting-service and the receiver, kept in {@code home} so a resumed run still verifies. */
     private static String secret(Path home) {
-        Path file = home.resolve("webhook-secret");
+        return keep(home.resolve("webhook-secret"), WebhookSecrets::generate);
+    }
+
+    /** The value kept in {@code file}, made by {@code generate} the first time, so a resumed run keeps it. */
+    private static String keep(Path file, Supplier<String> generate) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(home);
-                Files.writeString(file, WebhookSecrets.generate());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, generate.get());
             }
             return Files.readString(file).trim();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the webhook secret in " + file, e);
+            throw new UncheckedIOException("cannot keep a secret in " + file, e);
         }
     }
 
@@ -323,12 +349,23 @@ public final class LocalStack implements AutoCloseable {
                 "ingest-service", "  (POST /v1/reports|complaints|returns, PUT /v1/owners/…)",
                 "scoring-streams", "  (GET /v1/risk/top?entityType=CUSTOMER)",
                 "alerting-service", "  (GET /v1/alerts)",
+                "quality-desk", "  (sign in with the token " + deskToken + ")",
                 "mail sink", "  (each e-mail also as a .eml file in " + (mail == null ? "<home>/mail" : mail.directory()) + ")");
         urls.forEach((name, url) -> out.printf("  %-18s %s%s%n", name, url, hints.getOrDefault(name, "")));
     }
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The token that signs in to the local desk (kept in the data directory). */
+    public String deskToken() {
+        return deskToken;
+    }
+
+    /** The quality desk's base URL (sign in there with {@link #deskToken()}: tokens never go in URLs). */
+    public String deskUrl() {
+        return urls.get("quality-desk");
     }
 
     public String ingestUrl() {

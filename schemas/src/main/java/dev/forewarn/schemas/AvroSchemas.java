@@ -39,7 +39,8 @@ public final class AvroSchemas {
             dev.forewarn.events.Alert.getClassSchema(),
             dev.forewarn.events.AlertCommand.getClassSchema(),
             dev.forewarn.events.Silence.getClassSchema(),
-            dev.forewarn.events.AlertNotification.getClassSchema());
+            dev.forewarn.events.AlertNotification.getClassSchema(),
+            dev.forewarn.events.AlertFeedback.getClassSchema());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JAVA_PROPERTY_PREFIX = "avro.java.";

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertEvent;
+import dev.forewarn.events.AlertFeedback;
+import dev.forewarn.events.AlertState;
 import dev.forewarn.events.Contribution;
 import dev.forewarn.events.Silence;
 import java.time.Instant;
@@ -14,7 +16,7 @@ final class AlertJson {
     private AlertJson() {
     }
 
-    static ObjectNode alertJson(Alert alert, boolean withHistory) {
+    static ObjectNode alertJson(Alert alert, AlertFeedback feedback, boolean withHistory) {
         ObjectNode json = Requests.JSON.createObjectNode()
                 .put("id", alert.getAlertId())
                 .put("entityType", alert.getEntityType().name())
@@ -26,6 +28,7 @@ final class AlertJson {
                 .put("firedAt", alert.getFiredAt().toString())
                 .put("updatedAt", alert.getUpdatedAt().toString())
                 .put("notifications", alert.getNotificationSeq());
+        json.put("firedScoredAt", str(alert.getFiredScoredAt()));
         json.put("projectedCriticalAt", str(alert.getProjectedCriticalAt()));
         json.put("ownerId", alert.getOwnerId());
         json.put("acknowledgedAt", str(alert.getAcknowledgedAt()));
@@ -34,6 +37,13 @@ final class AlertJson {
         json.put("resolvedAt", str(alert.getResolvedAt()));
         json.put("silencedBy", alert.getSilencedBy());
         json.put("inhibitedBy", alert.getInhibitedBy());
+        json.put("trend", trend(alert));
+        if (feedback == null) {
+            json.putNull("feedback");
+        } else {
+            json.putObject("feedback").put("verdict", feedback.getVerdict().name()).put("comment", feedback.getComment())
+                    .put("by", feedback.getActor()).put("at", feedback.getAt().toString());
+        }
         ArrayNode reasons = json.putArray("topReasons");
         for (Contribution c : alert.getTopContributors()) {
             reasons.addObject().put("eventId", c.getEventId()).put("kind", c.getKind().name())
@@ -66,6 +76,17 @@ final class AlertJson {
                 .put("createdAt", s.getCreatedAt().toString())
                 .put("status", now.isBefore(s.getStartsAt()) ? "pending" : now.isBefore(s.getEndsAt()) ? "active" : "expired");
         return json;
+    }
+
+    /**
+     * RISING while the entity's inflow would take it to CRITICAL (a projection is set), FALLING while the alert is
+     * resolving (the score went below the firing level), STEADY otherwise.
+     */
+    static String trend(Alert alert) {
+        if (alert.getState() == AlertState.RESOLVING || alert.getState() == AlertState.RESOLVED) {
+            return "FALLING";
+        }
+        return alert.getProjectedCriticalAt() != null ? "RISING" : "STEADY";
     }
 
     private static String str(Instant instant) {

@@ -7,18 +7,17 @@ import dev.forewarn.alerting.topology.AlertViews;
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertCommand;
 import dev.forewarn.events.AlertCommandType;
+import dev.forewarn.events.AlertFeedback;
 import dev.forewarn.events.AlertState;
-import dev.forewarn.events.EntityType;
+import dev.forewarn.events.FeedbackVerdict;
 import dev.forewarn.service.auth.Scopes;
 import dev.forewarn.service.http.Problem;
-import dev.forewarn.service.http.QueryParams;
 import dev.forewarn.service.http.Violation;
 import dev.forewarn.topics.TopicCatalogue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,9 +26,10 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * {@code /v1/alerts}: list (filtered, newest first), one with its history, acknowledge. Reads come from
+ * {@code /v1/alerts}: list (filtered, sorted, paged by cursor), one with its history, acknowledge, feedback. Reads come from
  * the global views, so every instance answers; an acknowledgement goes to {@code alerts.commands} and
  * is answered once Kafka has it.
  */
@@ -45,38 +45,42 @@ public final class AlertResource {
         this.clock = clock;
     }
 
+    AlertViews views() {
+        return views;
+    }
+
     void register(RoutesConfig routes, Requests requests) {
         routes.get("/v1/alerts", ctx -> requests.guarded(ctx, Scopes.ALERTS_READ, actor -> list(ctx)));
         routes.get("/v1/alerts/{id}", ctx -> requests.guarded(ctx, Scopes.ALERTS_READ, actor -> one(ctx)));
         routes.post("/v1/alerts/{id}/ack", ctx -> requests.guarded(ctx, Scopes.ALERTS_WRITE, actor -> acknowledge(ctx, actor)));
+        routes.post("/v1/alerts/{id}/feedback", ctx -> requests.guarded(ctx, Scopes.ALERTS_WRITE, actor -> feedback(ctx, actor)));
     }
 
     private void list(Context ctx) {
         List<Violation> violations = new ArrayList<>();
-        Optional<AlertState> state = QueryParams.enumParam(ctx, "state", AlertState.class, violations);
-        Optional<EntityType> entityType = QueryParams.enumParam(ctx, "entityType", EntityType.class, violations);
-        String owner = ctx.queryParam("owner");
-        int limit = QueryParams.intParam(ctx, "limit", 1, 1000, 100, violations);
+        AlertQuery query = AlertQuery.of(ctx, violations);
         if (!violations.isEmpty()) {
             Problem.send(ctx, 400, "Bad Request", "invalid query parameters", violations);
             return;
         }
-        List<Alert> matching = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, AlertFeedback> feedback = views.feedback();
+        List<AlertQuery.Row> matching = new ArrayList<>();
         try (KeyValueIterator<String, Alert> all = views.alerts().all()) {
             while (all.hasNext()) {
                 Alert alert = all.next().value;
-                if (state.map(s -> s == alert.getState()).orElse(true)
-                        && entityType.map(t -> t == alert.getEntityType()).orElse(true)
-                        && (owner == null || owner.equals(alert.getOwnerId()))) {
-                    matching.add(alert);
+                AlertFeedback verdict = feedback.get(alert.getAlertId());
+                if (query.matches(alert, verdict)) {
+                    matching.add(new AlertQuery.Row(alert, verdict));
                 }
             }
         }
-        matching.sort(Comparator.comparing(Alert::getUpdatedAt).reversed());
+        AlertQuery.Page page = query.page(matching);
         ArrayNode items = Requests.JSON.createArrayNode();
-        matching.stream().limit(limit).forEach(alert -> items.add(AlertJson.alertJson(alert, false)));
+        boolean history = "true".equals(ctx.queryParam("history"));
+        page.rows().forEach(row -> items.add(AlertJson.alertJson(row.alert(), row.feedback(), history)));
         ObjectNode body = Requests.JSON.createObjectNode().put("total", matching.size());
         body.set("alerts", items);
+        body.put("nextCursor", page.nextCursor());
         ctx.contentType("application/json").result(body.toString());
     }
 
@@ -86,7 +90,39 @@ public final class AlertResource {
             Problem.send(ctx, 404, "Not Found", "no alert " + ctx.pathParam("id"), List.of());
             return;
         }
-        ctx.contentType("application/json").result(AlertJson.alertJson(alert, true).toString());
+        ctx.contentType("application/json").result(AlertJson.alertJson(alert, views.feedback().get(alert.getAlertId()), true).toString());
+    }
+
+    /** {@code {"verdict": "CONFIRMED" | "FALSE_ALARM", "comment": …}}: the latest verdict on an alert wins. */
+    private void feedback(Context ctx, String actor) throws Exception {
+        String id = ctx.pathParam("id");
+        if (views.alerts().get(id) == null) {
+            Problem.send(ctx, 404, "Not Found", "no alert " + id, List.of());
+            return;
+        }
+        Optional<JsonNode> body = Requests.jsonBody(ctx, false);
+        if (body == null) {
+            return;
+        }
+        List<Violation> violations = new ArrayList<>();
+        JsonNode verdictNode = body.get().path("verdict");
+        FeedbackVerdict verdict = null;
+        try {
+            verdict = FeedbackVerdict.valueOf(verdictNode.asText(""));
+        } catch (IllegalArgumentException e) {
+            violations.add(new Violation("/verdict", verdictNode.isMissingNode() ? "required" : "enum",
+                    "verdict must be one of " + java.util.Arrays.toString(FeedbackVerdict.values())));
+        }
+        String comment = Requests.text(body.get(), "comment", "/comment", violations);
+        if (!violations.isEmpty()) {
+            Problem.send(ctx, 422, "Unprocessable Content", "invalid feedback", violations);
+            return;
+        }
+        AlertFeedback record = AlertFeedback.newBuilder().setAlertId(id).setVerdict(verdict).setComment(comment)
+                .setActor(actor).setAt(clock.instant()).build();
+        producer.send(new ProducerRecord<>(TopicCatalogue.ALERT_FEEDBACK.name(), id, record)).get(10, TimeUnit.SECONDS);
+        ctx.status(202).contentType("application/json").result(Requests.JSON.createObjectNode()
+                .put("alertId", id).put("verdict", verdict.name()).put("by", actor).toString());
     }
 
     private void acknowledge(Context ctx, String actor) throws Exception {

@@ -21,6 +21,7 @@ public final class AlertingRouting {
         Requests requests = new Requests(apiKeys);
         alerts.register(routes, requests);
         silences.register(routes, requests);
+        new DirectoryResource(alerts.views(), apiKeys).register(routes, requests);
         routes.error(404, "*", ctx -> {
             if (ctx.result() == null) {
                 Problem.send(ctx, 404, "Not Found", "no route " + ctx.method() + " " + ctx.path(), List.of());

@@ -10,7 +10,10 @@ import dev.forewarn.alerting.route.DefaultRoute;
 import dev.forewarn.service.Env;
 import dev.forewarn.service.auth.ApiKeys;
 import dev.forewarn.service.auth.Scopes;
+import dev.forewarn.service.links.AlertLinks;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,7 +42,10 @@ import java.util.Map;
  *                            recorded as the actor; scopes {@code alerts:read}, {@code alerts:write}, {@code silences:write},
  *                            {@code desk}, a token without scopes gets the first three) or {@code ALERTING_AUTH_DISABLED=true}
  *                            (local run only)
- * @param publicUrl           {@code ALERTING_PUBLIC_URL}, default http://localhost:8083: links in notifications
+ * @param links               links in notifications: {@code ALERTING_PUBLIC_URL} (default http://localhost:8083), the API;
+ *                            {@code ALERTING_DESK_URL}, the quality desk (its alert pages replace the API's links when set);
+ *                            {@code ALERTING_ACK_LINK_SECRET} (at least 16 bytes, shared with the desk's {@code DESK_ACK_LINK_SECRET}),
+ *                            one-click acknowledge links in e-mail, Slack and webhooks, valid {@code ALERTING_ACK_LINK_VALIDITY} (72h)
  * @param kafkaProperties     {@code KAFKA_*} pass-through
  * @param silences            {@code ALERTING_SILENCE_MAX_DURATION} (90d), {@code ALERTING_MAX_SILENCES} (1000),
  *                            {@code ALERTING_SILENCE_RETENTION} (7d), {@code ALERTING_SILENCE_PURGE_INTERVAL} (1h): see {@link SilenceResource.Limits}
@@ -47,7 +53,7 @@ import java.util.Map;
 public record AlertingConfig(String applicationId, String registryUrl, String host, int port, Path stateDir, String processingGuarantee,
                              AlertLifecycle.Config lifecycle, Grouping.Config grouping, Duration tickInterval, DefaultRoute route,
                              DeliveryConfig delivery,
-                             DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, String publicUrl,
+                             DestinationGuard guard, WebhookSecrets secrets, ApiKeys apiKeys, AlertLinks links,
                              Map<String, Object> kafkaProperties, SilenceResource.Limits silences) {
 
     public AlertingConfig {
@@ -59,27 +65,27 @@ public record AlertingConfig(String applicationId, String registryUrl, String ho
                                     DefaultRoute route, DestinationGuard guard, WebhookSecrets secrets) {
         return new AlertingConfig(applicationId, registryUrl, "0.0.0.0", 0, stateDir, "exactly_once_v2", AlertLifecycle.Config.defaults(),
                 Grouping.Config.defaults(), Duration.ofMillis(200), route, DeliveryConfig.defaults(), guard, secrets, ApiKeys.disabled("local"),
-                "http://localhost:8083", kafkaProperties, SilenceResource.Limits.defaults());
+                AlertLinks.apiOnly("http://localhost:8083"), kafkaProperties, SilenceResource.Limits.defaults());
     }
 
     public AlertingConfig with(AlertLifecycle.Config lifecycle, DeliveryConfig delivery) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties, silences);
+                route, delivery, guard, secrets, apiKeys, links, kafkaProperties, silences);
     }
 
     public AlertingConfig withGrouping(Grouping.Config grouping) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties, silences);
+                route, delivery, guard, secrets, apiKeys, links, kafkaProperties, silences);
     }
 
     public AlertingConfig withSilences(SilenceResource.Limits limits) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, apiKeys, publicUrl, kafkaProperties, limits);
+                route, delivery, guard, secrets, apiKeys, links, kafkaProperties, limits);
     }
 
     public AlertingConfig withApiKeys(ApiKeys keys) {
         return new AlertingConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, lifecycle, grouping, tickInterval,
-                route, delivery, guard, secrets, keys, publicUrl, kafkaProperties, silences);
+                route, delivery, guard, secrets, keys, links, kafkaProperties, silences);
     }
 
     public static AlertingConfig fromEnv(Env env) {
@@ -126,6 +132,10 @@ public record AlertingConfig(String applicationId, String registryUrl, String ho
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ALERTING_WEBHOOK_SECRET / ALERTING_WEBHOOK_SECRETS: " + e.getMessage());
         }
+        String ackSecret = env.string("ALERTING_ACK_LINK_SECRET", "");
+        if (!ackSecret.isBlank() && ackSecret.getBytes(StandardCharsets.UTF_8).length < 16) {
+            throw new IllegalArgumentException("ALERTING_ACK_LINK_SECRET must have at least 16 bytes (e.g. $(openssl rand -base64 32))");
+        }
         DestinationGuard guard;
         try {
             guard = DestinationGuard.allowing(env.string("ALERTING_WEBHOOK_ALLOW", ""));
@@ -144,7 +154,9 @@ public record AlertingConfig(String applicationId, String registryUrl, String ho
                         env.flag("ALERTING_INHIBIT_ACROSS_OWNERS", false)),
                 env.duration("ALERTING_TICK_INTERVAL", Duration.ofSeconds(1)),
                 route, delivery, guard, secrets, keys,
-                env.string("ALERTING_PUBLIC_URL", "http://localhost:8083"),
+                new AlertLinks(env.string("ALERTING_PUBLIC_URL", "http://localhost:8083"), env.string("ALERTING_DESK_URL", ""),
+                        ackSecret.isBlank() ? null : ackSecret.getBytes(StandardCharsets.UTF_8),
+                        env.duration("ALERTING_ACK_LINK_VALIDITY", Duration.ofHours(72)), Clock.systemUTC()),
                 kafka,
                 new SilenceResource.Limits(env.duration("ALERTING_SILENCE_MAX_DURATION", Duration.ofDays(90)),
                         env.integer("ALERTING_MAX_SILENCES", 1000, 1, 1_000_000),

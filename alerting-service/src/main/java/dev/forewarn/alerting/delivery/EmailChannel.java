@@ -12,6 +12,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import dev.forewarn.service.links.AlertLinks;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,14 +27,14 @@ public final class EmailChannel implements Channel {
 
     private final Session session;
     private final DeliveryConfig config;
-    private final String publicUrl;
+    private final AlertLinks links;
     private final ExecutorService senders = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "alerting-smtp");
         t.setDaemon(true);
         return t;
     });
 
-    public EmailChannel(DeliveryConfig config, String publicUrl) {
+    public EmailChannel(DeliveryConfig config, AlertLinks links) {
         Properties props = new Properties();
         props.put("mail.smtp.host", config.smtpHost());
         props.put("mail.smtp.port", Integer.toString(config.smtpPort()));
@@ -45,7 +46,7 @@ public final class EmailChannel implements Channel {
         props.put("mail.smtp.auth", Boolean.toString(!config.smtpUser().isEmpty()));
         this.session = Session.getInstance(props);
         this.config = config;
-        this.publicUrl = publicUrl;
+        this.links = links;
     }
 
     @Override
@@ -73,9 +74,9 @@ public final class EmailChannel implements Channel {
             message.setSubject(Messages.subject(n), "UTF-8");
             message.setHeader("X-Forewarn-Notification-Id", n.getNotificationId());
             MimeBodyPart text = new MimeBodyPart();
-            text.setText(Messages.text(n, publicUrl), "UTF-8");
+            text.setText(Messages.text(n, links), "UTF-8");
             MimeBodyPart html = new MimeBodyPart();
-            html.setContent(Messages.html(n, publicUrl), "text/html; charset=UTF-8");
+            html.setContent(Messages.html(n, links), "text/html; charset=UTF-8");
             MimeMultipart alternative = new MimeMultipart("alternative", text, html);
             message.setContent(alternative);
             if (config.smtpUser().isEmpty()) {

@@ -2,6 +2,7 @@ package dev.forewarn.alerting.delivery;
 
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.NotificationDestination;
+import dev.forewarn.service.links.AlertLinks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,12 +55,12 @@ public final class HttpChannel implements Channel {
         return client;
     }
 
-    public static HttpChannel webhook(HttpClient client, DestinationGuard guard, WebhookSecrets secrets, String publicUrl, Duration timeout) {
-        return new HttpChannel(client, guard, n -> Messages.webhookJson(n, publicUrl), Optional.of(secrets), timeout, Clock.systemUTC());
+    public static HttpChannel webhook(HttpClient client, DestinationGuard guard, WebhookSecrets secrets, AlertLinks links, Duration timeout) {
+        return new HttpChannel(client, guard, n -> Messages.webhookJson(n, links), Optional.of(secrets), timeout, Clock.systemUTC());
     }
 
-    public static HttpChannel slack(HttpClient client, DestinationGuard guard, String publicUrl, Duration timeout) {
-        return new HttpChannel(client, guard, n -> Messages.slackJson(n, publicUrl), Optional.empty(), timeout, Clock.systemUTC());
+    public static HttpChannel slack(HttpClient client, DestinationGuard guard, AlertLinks links, Duration timeout) {
+        return new HttpChannel(client, guard, n -> Messages.slackJson(n, links), Optional.empty(), timeout, Clock.systemUTC());
     }
 
     @Override

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.Contribution;
 import dev.forewarn.events.NotificationKind;
+import dev.forewarn.service.links.AlertLinks;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /** What a notification says, per channel: webhook JSON, Slack blocks, e-mail subject, text and HTML. */
 public final class Messages {
@@ -18,7 +20,7 @@ public final class Messages {
     }
 
     /** The webhook body: the alert, its entity, level, score, projection, top reasons and links. */
-    public static String webhookJson(AlertNotification n, String publicUrl) {
+    public static String webhookJson(AlertNotification n, AlertLinks links) {
         ObjectNode root = JSON.createObjectNode()
                 .put("type", n.getGroupUpdate() ? "alert.group_updated" : "alert." + n.getKind().name().toLowerCase(Locale.ROOT))
                 .put("notificationId", n.getNotificationId())
@@ -53,11 +55,12 @@ public final class Messages {
         n.getNewlyGroupedAlerts().forEach(added::add);
         if (n.getAffectedBy() != null) {
             root.putObject("affectedBy").put("alertId", n.getAffectedBy()).put("ownerId", n.getAffectedByOwnerId())
-                    .put("link", publicUrl + "/v1/alerts/" + n.getAffectedBy());
+                    .put("link", links.alert(n.getAffectedBy()));
         }
-        ObjectNode links = root.putObject("links").put("alert", publicUrl + "/v1/alerts/" + n.getAlertId());
+        ObjectNode linkJson = root.putObject("links").put("alert", links.alert(n.getAlertId())).put("api", links.api(n.getAlertId()));
         if (n.getKind() != NotificationKind.RESOLVED) {
-            links.put("acknowledge", publicUrl + "/v1/alerts/" + n.getAlertId() + "/ack");
+            linkJson.put("acknowledge", links.api(n.getAlertId()) + "/ack");
+            oneClickAck(n, links).ifPresent(link -> linkJson.put("oneClickAcknowledge", link));
         }
         return root.toString();
     }
@@ -68,7 +71,7 @@ public final class Messages {
      * signals and owner records, and {@code <!channel>} or {@code <https://evil|a link>} in them
      * must show as text, not ping a channel or hide a link. The header is plain_text (never parsed).
      */
-    public static String slackJson(AlertNotification n, String publicUrl) {
+    public static String slackJson(AlertNotification n, AlertLinks links) {
         ObjectNode root = JSON.createObjectNode().put("text", slack(subject(n)));
         ArrayNode blocks = root.putArray("blocks");
         blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", subject(n));
@@ -80,16 +83,18 @@ public final class Messages {
             section(blocks, "*Newly affected customers*: " + slack(String.join(", ", n.getNewlyGroupedAlerts())));
         }
         if (n.getAffectedBy() != null) {
-            section(blocks, slack(affectedBy(n, publicUrl)));
+            section(blocks, slack(affectedBy(n, links)));
         }
         if (!n.getTopContributors().isEmpty()) {
             StringBuilder reasons = new StringBuilder("*Top reasons*\n");
             n.getTopContributors().forEach(c -> reasons.append("• ").append(slack(reason(c))).append('\n'));
             section(blocks, reasons.toString());
         }
-        ObjectNode actions = blocks.addObject().put("type", "actions");
-        actions.putArray("elements").addObject().put("type", "button").put("url", publicUrl + "/v1/alerts/" + n.getAlertId())
+        ArrayNode buttons = blocks.addObject().put("type", "actions").putArray("elements");
+        buttons.addObject().put("type", "button").put("url", links.alert(n.getAlertId()))
                 .putObject("text").put("type", "plain_text").put("text", "Open alert");
+        oneClickAck(n, links).ifPresent(link -> buttons.addObject().put("type", "button").put("url", link)
+                .putObject("text").put("type", "plain_text").put("text", "Acknowledge"));
         return root.toString();
     }
 
@@ -125,7 +130,7 @@ public final class Messages {
         return n.getPredicted() && n.getProjectedCriticalAt() != null && n.getKind() != NotificationKind.RESOLVED;
     }
 
-    public static String text(AlertNotification n, String publicUrl) {
+    public static String text(AlertNotification n, AlertLinks links) {
         StringBuilder text = new StringBuilder();
         if (n.getDeliveryNote() != null) {
             text.append(n.getDeliveryNote()).append("\n\n");
@@ -142,14 +147,15 @@ public final class Messages {
             text.append("\nCustomers affected through this product: ").append(String.join(", ", n.getGroupedAlerts())).append('\n');
         }
         if (n.getAffectedBy() != null) {
-            text.append('\n').append(affectedBy(n, publicUrl)).append('\n');
+            text.append('\n').append(affectedBy(n, links)).append('\n');
         }
-        text.append("\nAlert: ").append(publicUrl).append("/v1/alerts/").append(n.getAlertId()).append('\n');
+        text.append("\nAlert: ").append(links.alert(n.getAlertId())).append('\n');
+        oneClickAck(n, links).ifPresent(link -> text.append("Acknowledge: ").append(link).append('\n'));
         text.append("Notification id: ").append(n.getNotificationId()).append('\n');
         return text.toString();
     }
 
-    public static String html(AlertNotification n, String publicUrl) {
+    public static String html(AlertNotification n, AlertLinks links) {
         StringBuilder html = new StringBuilder("<html><body><h2>").append(escape(subject(n))).append("</h2>");
         if (n.getDeliveryNote() != null) {
             html.append("<p><strong>").append(escape(n.getDeliveryNote())).append("</strong></p>");
@@ -167,10 +173,11 @@ public final class Messages {
             html.append("<p>Customers affected through this product: ").append(escape(String.join(", ", n.getGroupedAlerts()))).append("</p>");
         }
         if (n.getAffectedBy() != null) {
-            html.append("<p>").append(escape(affectedBy(n, publicUrl))).append("</p>");
+            html.append("<p>").append(escape(affectedBy(n, links))).append("</p>");
         }
-        String link = publicUrl + "/v1/alerts/" + n.getAlertId();
-        html.append("<p><a href=\"").append(escape(link)).append("\">Open the alert</a></p></body></html>");
+        html.append("<p><a href=\"").append(escape(links.alert(n.getAlertId()))).append("\">Open the alert</a>");
+        oneClickAck(n, links).ifPresent(link -> html.append(" · <a href=\"").append(escape(link)).append("\">Acknowledge</a>"));
+        html.append("</p></body></html>");
         return html.toString();
     }
 
@@ -190,10 +197,15 @@ public final class Messages {
     }
 
     /** For a customer's owner: the product alert (of another owner) the customer's risk comes from. */
-    private static String affectedBy(AlertNotification n, String publicUrl) {
+    /** The one-click acknowledge link, for notifications an owner can still acknowledge. */
+    private static Optional<String> oneClickAck(AlertNotification n, AlertLinks links) {
+        return n.getKind() == NotificationKind.RESOLVED ? Optional.empty() : links.oneClickAck(n.getAlertId());
+    }
+
+    private static String affectedBy(AlertNotification n, AlertLinks links) {
         return "Most of this risk comes from " + n.getAffectedBy().replace("PRODUCT:", "product ") + ", which is CRITICAL"
                 + (n.getAffectedByOwnerId() == null ? "" : " (its owner " + n.getAffectedByOwnerId() + " is on it)")
-                + ": " + publicUrl + "/v1/alerts/" + n.getAffectedBy();
+                + ": " + links.alert(n.getAffectedBy());
     }
 
     private static String reason(Contribution c) {

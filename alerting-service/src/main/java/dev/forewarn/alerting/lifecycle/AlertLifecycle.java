@@ -152,6 +152,7 @@ public final class AlertLifecycle {
                     .setTopContributors(t.getTopContributors())
                     .setOwnerId(current == null ? null : current.getOwnerId())
                     .setFiredAt(now)
+                    .setFiredScoredAt(t.getOccurredAt())
                     .setCriticalSince(level == RiskLevel.CRITICAL ? now : null)
                     .setCriticalNotifiedAt(level == RiskLevel.CRITICAL ? now : null)
                     .setLastNotifiedAt(now)

@@ -1,7 +1,9 @@
 package dev.forewarn.alerting.topology;
 
 import dev.forewarn.events.Alert;
+import dev.forewarn.events.AlertFeedback;
 import dev.forewarn.events.AlertState;
+import dev.forewarn.events.OwnerAssignment;
 import dev.forewarn.events.Silence;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,7 +17,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The topology's global views (every alert, every silence), as the HTTP API and the dispatcher read
+ * The topology's global views (every alert, silence, verdict and owner), as the HTTP API and the dispatcher read
  * them on any instance. A view that is not queryable (Streams not started, or restoring) throws
  * {@link InvalidStateStoreException}; {@link #alert} answers empty instead.
  */
@@ -35,6 +37,16 @@ public final class AlertViews {
     /** Every silence, by id. */
     public ReadOnlyKeyValueStore<String, Silence> silences() {
         return view(AlertingTopology.SILENCES_VIEW);
+    }
+
+    /** Every owner's verdict on an alert, by alert id. */
+    public ReadOnlyKeyValueStore<String, AlertFeedback> feedback() {
+        return view(AlertingTopology.FEEDBACK_VIEW);
+    }
+
+    /** The owner directory, by {@code CUSTOMER:id} / {@code PRODUCT:id}. */
+    public ReadOnlyKeyValueStore<String, OwnerAssignment> owners() {
+        return view(AlertingTopology.OWNERS_VIEW);
     }
 
     /** The alert {@code id}; empty when there is none or the view is not queryable now. */

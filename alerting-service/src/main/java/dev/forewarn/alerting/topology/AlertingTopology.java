@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  * alerts.commands  ─┼─ alert-lifecycle [alert-store, live-alerts] ┼─ alerts.outbox → dispatcher → webhook / Slack / e-mail
  * alerts.notifications (undeliverable) ─┘                   └─ alerts.notifications (held: SILENCED / INHIBITED)
  *                        reads the global stores:
- *   customer.owners → [owners-view], alerts.silences → [silences-view], alerts.state → [alerts-view]
+ *   customer.owners → [owners-view], alerts.silences → [silences-view], alerts.state → [alerts-view],
+ *   alerts.feedback → [feedback-view]
  * </pre>
  *
  * {@code risk.transitions}, {@code risk.scores}, {@code alerts.commands} and {@code alerts.notifications}
@@ -40,6 +41,7 @@ public final class AlertingTopology {
     public static final String OWNERS_VIEW = "owners-view";
     public static final String SILENCES_VIEW = "silences-view";
     public static final String ALERTS_VIEW = "alerts-view";
+    public static final String FEEDBACK_VIEW = "feedback-view";
     static final String PROCESSOR = "alert-lifecycle";
     static final String SINK_STATE = "sink-alerts-state";
     static final String SINK_OUTBOX = "sink-alerts-outbox";
@@ -77,6 +79,7 @@ public final class AlertingTopology {
         global(topology, OWNERS_VIEW, TopicCatalogue.OWNERS, serdes);
         global(topology, SILENCES_VIEW, TopicCatalogue.SILENCES, serdes);
         global(topology, ALERTS_VIEW, TopicCatalogue.ALERT_STATE, serdes);
+        global(topology, FEEDBACK_VIEW, TopicCatalogue.ALERT_FEEDBACK, serdes);
         return topology;
     }
 

@@ -13,6 +13,7 @@ import dev.forewarn.events.NotificationKind;
 import dev.forewarn.events.RiskLevel;
 import dev.forewarn.events.SignalKind;
 import dev.forewarn.schemas.AvroSchemas;
+import dev.forewarn.service.links.AlertLinks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ class MessagesTest {
 
     @Test
     void shouldEscapeEverySlackTextThatSlackParses() throws Exception {
-        List<String> texts = mrkdwn(JSON.readTree(Messages.slackJson(hostile(), "https://forewarn.example")));
+        List<String> texts = mrkdwn(JSON.readTree(Messages.slackJson(hostile(), AlertLinks.apiOnly("https://forewarn.example"))));
 
         assertThat(String.join("\n", texts)).doesNotContain("<!channel>", "<!here>", "<!everyone>", "<https://evil", "<@U123>")
                 .contains("&lt;!channel&gt; &amp; co", "&lt;https://evil.example|click me&gt;", "&lt;@U123&gt;", "&lt;!here&gt;");
@@ -61,7 +62,7 @@ class MessagesTest {
 
     @Test
     void shouldEscapeTheEmailHtml() {
-        String html = Messages.html(hostile(), "https://forewarn.example");
+        String html = Messages.html(hostile(), AlertLinks.apiOnly("https://forewarn.example"));
 
         assertThat(html).doesNotContain("<!channel>", "<https://evil").contains("&lt;!channel&gt; &amp; co");
     }

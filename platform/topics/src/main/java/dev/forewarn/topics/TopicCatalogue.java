@@ -2,6 +2,7 @@ package dev.forewarn.topics;
 
 import dev.forewarn.events.Alert;
 import dev.forewarn.events.AlertCommand;
+import dev.forewarn.events.AlertFeedback;
 import dev.forewarn.events.AlertNotification;
 import dev.forewarn.events.Complaint;
 import dev.forewarn.events.CustomerReport;
@@ -58,6 +59,9 @@ public final class TopicCatalogue {
     public static final TopicSpec<String, AlertCommand> ALERT_COMMANDS = alertInput("alerts.commands", AlertCommand.class, Cleanup.DELETE);
     public static final TopicSpec<String, Silence> SILENCES = new TopicSpec<>("alerts.silences", String.class, Silence.class,
             Partitioning.ONE, Cleanup.COMPACT, Optional.empty(), Optional.of(ALERTS_DLQ_NAME));
+    /** Owners' verdicts on alerts (confirmed problem / false alarm), read by every alerting instance as a global view. */
+    public static final TopicSpec<String, AlertFeedback> ALERT_FEEDBACK = new TopicSpec<>("alerts.feedback", String.class,
+            AlertFeedback.class, Partitioning.ONE, Cleanup.COMPACT, Optional.empty(), Optional.of(ALERTS_DLQ_NAME));
     public static final TopicSpec<String, Alert> ALERT_STATE = alertInput("alerts.state", Alert.class, Cleanup.COMPACT);
     /** Notifications decided, for the dispatcher. */
     public static final TopicSpec<String, AlertNotification> OUTBOX = alertInput("alerts.outbox", AlertNotification.class, Cleanup.DELETE);
@@ -82,7 +86,7 @@ public final class TopicCatalogue {
     /** Every topic, in the order they are created. */
     public static List<TopicSpec<?, ?>> all() {
         return List.of(REPORTS, REPORTS_DLQ, COMPLAINTS, COMPLAINTS_DLQ, RETURNS, RETURNS_DLQ, OWNERS, SCORES, TRANSITIONS,
-                ALERT_COMMANDS, SILENCES, ALERT_STATE, OUTBOX, RETRY, NOTIFICATIONS, ALERTS_DLQ);
+                ALERT_COMMANDS, SILENCES, ALERT_FEEDBACK, ALERT_STATE, OUTBOX, RETRY, NOTIFICATIONS, ALERTS_DLQ);
     }
 
     /** The topic called {@code name}, if the catalogue has one. */

@@ -1,0 +1,127 @@
+package dev.forewarn.desk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How good the warnings were over a period: the alerts that fired in it by their owners' feedback, the false-alarm
+ * rate, and for every escalation (a complaint at the escalation severity) whether its customer or product had an alert
+ * before it and how long before. Pure: the desk computes it from alerting-service's alerts and the evidence index.
+ *
+ * @param from           start of the period
+ * @param to             end of the period (exclusive)
+ * @param fired          alerts that fired in the period
+ * @param confirmed      of those, marked a confirmed problem
+ * @param falseAlarms    of those, marked a false alarm
+ * @param escalations    each escalation in the period and its lead
+ */
+public record QualityReport(Instant from, Instant to, int fired, int confirmed, int falseAlarms, List<Escalation> escalations) {
+
+    /** An escalation, and the alert that warned of it (empty when none did) with its lead time. */
+    public record Escalation(EvidenceIndex.Signal complaint, Optional<String> alertId, Optional<Duration> lead) {
+    }
+
+    public int withoutFeedback() {
+        return fired - confirmed - falseAlarms;
+    }
+
+    /** False alarms among the alerts with feedback; empty when none has feedback. */
+    public Optional<Double> falseAlarmRate() {
+        int judged = confirmed + falseAlarms;
+        return judged == 0 ? Optional.empty() : Optional.of((double) falseAlarms / judged);
+    }
+
+    public long caught() {
+        return escalations.stream().filter(e -> e.lead().isPresent()).count();
+    }
+
+    /** The lead times of the escalations that were warned of, shortest first. */
+    public List<Duration> leads() {
+        return escalations.stream().flatMap(e -> e.lead().stream()).sorted().toList();
+    }
+
+    /** The {@code q} quantile (0..1) of the lead times, nearest rank; empty without any. */
+    public Optional<Duration> leadQuantile(double q) {
+        List<Duration> leads = leads();
+        if (leads.isEmpty()) {
+            return Optional.empty();
+        }
+        int rank = (int) Math.ceil(q * leads.size());
+        return Optional.of(leads.get(Math.max(0, Math.min(leads.size() - 1, rank - 1))));
+    }
+
+    /** Escalations caught with at least {@code lead} of warning. */
+    public long caughtAhead(Duration lead) {
+        return leads().stream().filter(d -> d.compareTo(lead) >= 0).count();
+    }
+
+    public static QualityReport compute(List<JsonNode> alerts, List<EvidenceIndex.Signal> escalations, Instant from, Instant to) {
+        int fired = 0;
+        int confirmed = 0;
+        int falseAlarms = 0;
+        Map<String, List<Instant>> firings = new HashMap<>();
+        for (JsonNode alert : alerts) {
+            List<Instant> times = firings(alert);
+            firings.put(alert.path("id").asText(), times);
+            Optional<Instant> firedAt = times.stream().findFirst();
+            if (firedAt.isPresent() && !firedAt.get().isBefore(from) && firedAt.get().isBefore(to)) {
+                fired++;
+                String verdict = alert.path("feedback").path("verdict").asText("");
+                if (verdict.equals("CONFIRMED")) {
+                    confirmed++;
+                } else if (verdict.equals("FALSE_ALARM")) {
+                    falseAlarms++;
+                }
+            }
+        }
+        List<Escalation> result = new ArrayList<>();
+        for (EvidenceIndex.Signal complaint : escalations) {
+            Optional<Map.Entry<String, Instant>> earliest = lastFiringBefore(firings, "CUSTOMER:" + complaint.customerId(), complaint.occurredAt());
+            if (complaint.productId() != null) {
+                Optional<Map.Entry<String, Instant>> product = lastFiringBefore(firings, "PRODUCT:" + complaint.productId(), complaint.occurredAt());
+                if (product.isPresent() && (earliest.isEmpty() || product.get().getValue().isBefore(earliest.get().getValue()))) {
+                    earliest = product;
+                }
+            }
+            result.add(new Escalation(complaint, earliest.map(Map.Entry::getKey),
+                    earliest.map(e -> Duration.between(e.getValue(), complaint.occurredAt()))));
+        }
+        result.sort(Comparator.comparing((Escalation e) -> e.complaint().occurredAt()).reversed());
+        return new QualityReport(from, to, fired, confirmed, falseAlarms, List.copyOf(result));
+    }
+
+    /**
+     * When an alert's current firing started, in the signals' own time ({@code firedScoredAt}; {@code firedAt}, when
+     * alerting processed it, for alerts written before that field existed). Earlier firings of the same entity are
+     * not kept by alerting-service once a new one starts.
+     */
+    private static List<Instant> firings(JsonNode alert) {
+        String eventTime = alert.path("firedScoredAt").asText(null);
+        return instant(eventTime != null ? eventTime : alert.path("firedAt").asText(null)).map(List::of).orElse(List.of());
+    }
+
+    /** The alert's last firing before {@code at}: the warning episode the escalation fell in. */
+    private static Optional<Map.Entry<String, Instant>> lastFiringBefore(Map<String, List<Instant>> firings, String alertId, Instant at) {
+        return firings.getOrDefault(alertId, List.of()).stream().filter(t -> t.isBefore(at)).max(Comparator.naturalOrder())
+                .map(t -> Map.entry(alertId, t));
+    }
+
+    private static Optional<Instant> instant(String iso) {
+        if (iso == null || iso.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(iso));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}
