@@ -29,10 +29,10 @@ import java.util.function.Consumer;
  */
 public final class AlertReceiver implements AutoCloseable {
 
-    /** One delivered notification, as the webhook body told it. */
+    /** One delivered notification, as the webhook body told it (with its signed acknowledge link, when it has one). */
     public record Received(Instant receivedAt, String owner, String notificationId, String kind, String entityType,
                            String entityId, String level, boolean predicted, double score, Optional<Instant> signalOccurredAt,
-                           Optional<Instant> projectedCriticalAt, List<String> grouped) {
+                           Optional<Instant> projectedCriticalAt, List<String> grouped, Optional<String> oneClickAcknowledge) {
 
         public String entityKey() {
             return entityType + ":" + entityId;
@@ -149,7 +149,8 @@ public final class AlertReceiver implements AutoCloseable {
         return new Received(at, owner, root.path("notificationId").asText(), alert.path("kind").asText(),
                 alert.path("entityType").asText(), alert.path("entityId").asText(), alert.path("level").asText(),
                 alert.path("predicted").asBoolean(), alert.path("score").asDouble(),
-                instant(alert.path("signalOccurredAt")), instant(alert.path("projectedCriticalAt")), grouped(root));
+                instant(alert.path("signalOccurredAt")), instant(alert.path("projectedCriticalAt")), grouped(root),
+                Optional.ofNullable(root.path("links").path("oneClickAcknowledge").asText(null)));
     }
 
     /** The customer alerts a product alert's notification names: grouped under it, and newly so in a group update. */

@@ -68,7 +68,9 @@ public final class DeskApp {
             ctx.header("Cache-Control", "no-store");
         });
         routes.get("/", ctx -> ctx.redirect("/inbox"));
-        routes.get("/static/desk.css", this::stylesheet);
+        routes.get("/static/desk.css", ctx -> staticFile(ctx, "desk.css", "text/css; charset=utf-8"));
+        routes.get("/static/favicon.svg", ctx -> staticFile(ctx, "favicon.svg", "image/svg+xml"));
+        routes.get("/favicon.ico", ctx -> staticFile(ctx, "favicon.svg", "image/svg+xml"));
         routes.get("/sign-in", ctx -> signInPage(ctx, null, 200));
         routes.post("/sign-in", this::signIn);
         routes.post("/sign-out", ctx -> withSession(ctx, true, s -> {
@@ -154,7 +156,8 @@ public final class DeskApp {
         Optional<String> name = config.signInTokens().flatMap(keys -> keys.caller(token)).map(c -> c.name());
         if (name.isEmpty()) {
             Backend.Response me = alerting.get("/v1/me", Map.of(), token);
-            if (me.status() == 401 || me.status() == 403) {
+            if (me.status() == 401 || me.status() == 403 || me.ok() && !me.body().path("authenticated").asBoolean(true)) {
+                // Unknown to alerting-service, or alerting-service checks no tokens (then only DESK_API_TOKENS sign in).
                 signInPage(ctx, "This token is not valid here.", 401);
                 return;
             }
@@ -581,9 +584,9 @@ public final class DeskApp {
         ctx.contentType("text/html; charset=utf-8").result(output.toString());
     }
 
-    private void stylesheet(Context ctx) throws java.io.IOException {
-        try (var in = DeskApp.class.getResourceAsStream("/desk/desk.css")) {
-            ctx.header("Cache-Control", "public, max-age=3600").contentType("text/css; charset=utf-8").result(in.readAllBytes());
+    private static void staticFile(Context ctx, String name, String type) throws java.io.IOException {
+        try (var in = DeskApp.class.getResourceAsStream("/desk/" + name)) {
+            ctx.header("Cache-Control", "public, max-age=3600").contentType(type).result(in.readAllBytes());
         }
     }
 

@@ -73,7 +73,8 @@ final class DirectoryResource {
             Auth.require(ctx, apiKeys, Scopes.ALERTS_READ); // answers the same 401 as every route
             return;
         }
-        ObjectNode body = Requests.JSON.createObjectNode().put("name", caller.get().name());
+        // "authenticated": false when the service runs without tokens (local run): then the answer proves nothing about the caller.
+        ObjectNode body = Requests.JSON.createObjectNode().put("name", caller.get().name()).put("authenticated", apiKeys.enabled());
         ArrayNode scopes = body.putArray("scopes");
         new TreeSet<>(caller.get().scopes()).forEach(scopes::add);
         ctx.contentType("application/json").result(body.toString());

@@ -1,0 +1,54 @@
+package dev.forewarn.desk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EvidenceIndexTest {
+
+    @Test
+    void shouldFoldAComplaintsStatusChangesIntoOneEntryThatKeepsWhatTheCustomerWrote() {
+        EvidenceIndex index = new EvidenceIndex(20, 100, 5);
+        index.add(complaint("e-2", "K-1", "RESOLVED", "2026-11-03T00:00:00Z", null));
+        index.add(complaint("e-1", "K-1", "OPENED", "2026-11-01T00:00:00Z", "the lid broke"));
+
+        assertThat(index.ofCustomer("C-1")).singleElement().satisfies(s -> {
+            assertThat(s.status()).isEqualTo("RESOLVED");
+            assertThat(s.text()).isEqualTo("the lid broke");
+            assertThat(s.eventId()).as("the opening's id, which the score's reasons name").isEqualTo("e-1");
+        });
+        assertThat(index.ofProduct("P-1")).hasSize(1);
+        assertThat(index.customersOf("P-1")).extracting(e -> e.getKey()).containsExactly("C-1");
+        assertThat(index.escalations(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"))).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepTheNewestSignalsPerEntityAndForgetTheLeastRecentlyUsedEntity() {
+        EvidenceIndex index = new EvidenceIndex(3, 2, 5);
+        for (int i = 1; i <= 5; i++) {
+            index.add(complaint("e-" + i, "K-" + i, "OPENED", "2026-11-0" + i + "T00:00:00Z", "text " + i));
+        }
+        assertThat(index.ofCustomer("C-1")).extracting(EvidenceIndex.Signal::eventId).containsExactly("e-5", "e-4", "e-3");
+        index.add(new EvidenceIndex.Signal("x", "REPORT", "NEGATIVE", "C-2", null, Instant.parse("2026-11-01T00:00:00Z"), 2, null, null,
+                null, null, null, null));
+        index.add(new EvidenceIndex.Signal("y", "REPORT", "NEGATIVE", "C-3", null, Instant.parse("2026-11-01T00:00:00Z"), 2, null, null,
+                null, null, null, null));
+        assertThat(index.ofCustomer("C-1")).isEmpty();
+        assertThat(index.ofCustomer("C-3")).hasSize(1);
+    }
+
+    @Test
+    void shouldCutLongTextAtACodePointBoundary() {
+        String text = "😡".repeat(EvidenceIndex.EXCERPT + 10);
+        String excerpt = EvidenceIndex.excerpt(text);
+        assertThat(excerpt.codePointCount(0, excerpt.length())).isEqualTo(EvidenceIndex.EXCERPT);
+        assertThat(excerpt).endsWith("😡…");
+        assertThat(EvidenceIndex.excerpt("  short  ")).isEqualTo("short");
+    }
+
+    private static EvidenceIndex.Signal complaint(String eventId, String complaintId, String status, String at, String text) {
+        return new EvidenceIndex.Signal(eventId, "COMPLAINT", status, "C-1", "P-1", Instant.parse(at), 5, "quality", complaintId, status,
+                null, null, text);
+    }
+}
