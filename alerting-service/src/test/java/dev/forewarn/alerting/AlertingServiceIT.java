@@ -624,7 +624,7 @@ public class AlertingServiceIT {
                 checked.add(operation.getKey() + " " + path.getKey());
             }
         }
-        assertThat(checked).hasSize(9);
+        assertThat(checked).hasSize(12);
     }
 
     @Test

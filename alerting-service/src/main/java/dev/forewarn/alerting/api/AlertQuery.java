@@ -115,7 +115,7 @@ record AlertQuery(Optional<AlertState> state, Optional<RiskLevel> level, Optiona
         return ENCODER.encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Optional<Key> decode(String cursor, Sort sort) {
+    static Optional<Key> decode(String cursor, Sort sort) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             String[] parts = raw.split("\\|", 3);
