@@ -237,7 +237,7 @@ public final class DeskApp {
     private void atRisk(Context ctx, Sessions.Session s) {
         String type = "PRODUCT".equalsIgnoreCase(ctx.queryParam("entityType")) ? "PRODUCT" : "CUSTOMER";
         String by = "critical".equals(ctx.queryParam("by")) ? "critical" : "score";
-        Backend.Response top = scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), s.token());
+        Backend.Response top = scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s));
         Set<String> alerted = unresolvedAlertIds(type, s.token());
         List<JsonNode> entities = new ArrayList<>();
         if (top.ok()) {
@@ -305,7 +305,7 @@ public final class DeskApp {
         }
         String id = ctx.pathParam("id");
         String entityType = type.toUpperCase(Locale.ROOT);
-        Backend.Response risk = scoring.get("/v1/risk/" + type + "s/" + Backend.segment(id), Map.of(), s.token());
+        Backend.Response risk = scoring.get("/v1/risk/" + type + "s/" + Backend.segment(id), Map.of(), scoringToken(s));
         Backend.Response alert = alerting.get("/v1/alerts/" + Backend.segment(entityType + ":" + id), Map.of(), s.token());
         Backend.Response owner = alerting.get("/v1/owners", Map.of("entityType", entityType, "entityId", id), s.token());
         List<EvidenceIndex.Signal> signals = type.equals("customer") ? evidence.ofCustomer(id) : evidence.ofProduct(id);
@@ -440,7 +440,7 @@ public final class DeskApp {
         List<JsonNode> uncovered = new ArrayList<>();
         boolean scoringOk = true;
         for (String type : List.of("CUSTOMER", "PRODUCT")) {
-            Backend.Response top = scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), s.token());
+            Backend.Response top = scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s));
             scoringOk &= top.ok();
             top.body().path("items").forEach(item -> {
                 String level = item.path("level").asText();
@@ -553,6 +553,10 @@ public final class DeskApp {
     /** A signed-in person acknowledges as themselves; otherwise the desk's service token does. */
     private String ackToken(Context ctx) {
         return sessions.find(ctx.cookie(SESSION_COOKIE)).map(Sessions.Session::token).orElse(config.serviceToken().orElse(null));
+    }
+
+    private String scoringToken(Sessions.Session s) {
+        return config.scoringToken().orElse(s.token());
     }
 
     // ---- rendering ---------------------------------------------------------------------------------------------

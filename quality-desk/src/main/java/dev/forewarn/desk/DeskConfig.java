@@ -22,6 +22,8 @@ import java.util.Set;
  *                           alerting-service accepts with {@code alerts:read} (it is asked at sign-in)
  * @param serviceToken       {@code DESK_SERVICE_TOKEN} (optional): the desk's own token for alerting-service (with
  *                           {@code alerts:write}), used to acknowledge through a signed link, which carries no session
+ * @param scoringToken       {@code DESK_SCORING_TOKEN} (optional): the token the desk reads scoring-streams with (scores are
+ *                           read-only); when unset, the signed-in person's token, which scoring-streams must then know too
  * @param ackSecret          {@code DESK_ACK_LINK_SECRET} (optional, alerting's {@code ALERTING_ACK_LINK_SECRET}): verifies one-click links
  * @param sourceLinkTemplate {@code DESK_SOURCE_LINK_TEMPLATE} (optional): a link to the source system per signal, with
  *                           {@code {complaintId}}, {@code {eventId}}, {@code {customerId}}, {@code {productId}}, {@code {orderId}}
@@ -33,7 +35,7 @@ import java.util.Set;
  * @param kafkaProperties    {@code KAFKA_*}: the signal topics are read for evidence with no consumer group (from their beginning)
  */
 public record DeskConfig(String host, int port, String publicUrl, String alertingUrl, String scoringUrl, Optional<ApiKeys> signInTokens,
-                         Optional<String> serviceToken, Optional<byte[]> ackSecret, Optional<String> sourceLinkTemplate,
+                         Optional<String> serviceToken, Optional<String> scoringToken, Optional<byte[]> ackSecret, Optional<String> sourceLinkTemplate,
                          int escalationSeverity, Duration sessionTtl, int evidencePerEntity, int evidenceEntities,
                          String registryUrl, Map<String, Object> kafkaProperties) {
 
@@ -46,7 +48,7 @@ public record DeskConfig(String host, int port, String publicUrl, String alertin
     }
 
     public DeskConfig withPort(int newPort) {
-        return new DeskConfig(host, newPort, publicUrl, alertingUrl, scoringUrl, signInTokens, serviceToken, ackSecret,
+        return new DeskConfig(host, newPort, publicUrl, alertingUrl, scoringUrl, signInTokens, serviceToken, scoringToken, ackSecret,
                 sourceLinkTemplate, escalationSeverity, sessionTtl, evidencePerEntity, evidenceEntities, registryUrl, kafkaProperties);
     }
 
@@ -68,6 +70,7 @@ public record DeskConfig(String host, int port, String publicUrl, String alertin
                 strip(env.string("DESK_SCORING_URL", "http://localhost:8082")),
                 tokens,
                 env.optional("DESK_SERVICE_TOKEN").filter(s -> !s.isBlank()),
+                env.optional("DESK_SCORING_TOKEN").filter(s -> !s.isBlank()),
                 secret,
                 env.optional("DESK_SOURCE_LINK_TEMPLATE").filter(s -> !s.isBlank()),
                 env.integer("DESK_ESCALATION_SEVERITY", 5, 1, 5),
