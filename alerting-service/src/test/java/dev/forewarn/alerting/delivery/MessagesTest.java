@@ -66,4 +66,25 @@ class MessagesTest {
 
         assertThat(html).doesNotContain("<!channel>", "<https://evil").contains("&lt;!channel&gt; &amp; co");
     }
+
+    @Test
+    void shouldLinkEveryChannelToTheDeskAndCarryASignedAcknowledgeLinkUntilResolved() throws Exception {
+        AlertLinks links = new AlertLinks("https://alerts.example", "https://desk.example", "a-secret-of-16-bytes-or-more".getBytes(),
+                java.time.Duration.ofHours(72), java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+        AlertNotification firing = AlertNotification.newBuilder(hostile()).setAlertId("CUSTOMER:C-1").build();
+        String desk = "https://desk.example/alerts/CUSTOMER%3AC-1";
+        String ack = "https://desk.example/ack/CUSTOMER%3AC-1?exp=" + NOW.plus(java.time.Duration.ofHours(72)).getEpochSecond() + "&sig=";
+
+        JsonNode webhook = JSON.readTree(Messages.webhookJson(firing, links));
+        assertThat(webhook.path("links").path("alert").asText()).isEqualTo(desk);
+        assertThat(webhook.path("links").path("api").asText()).isEqualTo("https://alerts.example/v1/alerts/CUSTOMER:C-1");
+        assertThat(webhook.path("links").path("oneClickAcknowledge").asText()).startsWith(ack);
+        assertThat(Messages.text(firing, links)).contains("Alert: " + desk).contains("Acknowledge: " + ack);
+        assertThat(Messages.html(firing, links)).contains("href=\"" + desk + "\"").contains(">Acknowledge</a>");
+        assertThat(Messages.slackJson(firing, links)).contains(desk).contains(ack);
+
+        AlertNotification resolved = AlertNotification.newBuilder(firing).setKind(NotificationKind.RESOLVED).build();
+        assertThat(JSON.readTree(Messages.webhookJson(resolved, links)).path("links").has("oneClickAcknowledge")).isFalse();
+        assertThat(Messages.text(resolved, links)).doesNotContain("Acknowledge:");
+    }
 }
