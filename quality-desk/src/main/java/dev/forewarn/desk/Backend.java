@@ -30,10 +30,15 @@ public final class Backend {
             return status >= 200 && status < 300;
         }
 
-        /** The problem's detail, or a line saying what failed. */
+        /** The problem's detail and each violation's field and rule, or a line saying what failed. */
         public String problem() {
-            String detail = body.path("detail").asText("");
-            return detail.isEmpty() ? "status " + status : detail;
+            StringBuilder detail = new StringBuilder(body.path("detail").asText(""));
+            if (detail.isEmpty()) {
+                detail.append("status ").append(status);
+            }
+            body.path("errors").forEach(e -> detail.append(" — ").append(e.path("pointer").asText()).append(": ")
+                    .append(e.path("detail").asText()));
+            return detail.toString();
         }
     }
 

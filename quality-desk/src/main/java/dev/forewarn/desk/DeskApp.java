@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ public final class DeskApp {
                 message(ctx, 401, "Signed out", "Your session has ended. Sign in again, then repeat the action.");
             } else {
                 ctx.redirect("/sign-in?next=" + java.net.URLEncoder.encode(ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                        StandardCharsets.UTF_8));
             }
             return;
         }
@@ -142,9 +143,7 @@ public final class DeskApp {
     }
 
     private void signIn(Context ctx) {
-        String formToken = ctx.cookie(PRE_SESSION_COOKIE);
-        String presented = ctx.formParam("csrf");
-        if (formToken == null || presented == null || !java.security.MessageDigest.isEqual(formToken.getBytes(), presented.getBytes())) {
+        if (!formTokenMatches(ctx)) {
             signInPage(ctx, "The sign-in form expired. Please try again.", 403);
             return;
         }
@@ -178,6 +177,14 @@ public final class DeskApp {
         ctx.cookie(cookie(PRE_SESSION_COOKIE, "", 0));
         LOG.info("desk sign-in by {}", name.get().replaceAll("[\\r\\n]", "_"));
         ctx.redirect(safeNext(ctx.formParam("next")));
+    }
+
+    /** Whether a form without a session (sign-in, acknowledge link) carries the token of its cookie (double submit). */
+    private static boolean formTokenMatches(Context ctx) {
+        String formToken = ctx.cookie(PRE_SESSION_COOKIE);
+        String presented = ctx.formParam("csrf");
+        return formToken != null && presented != null
+                && java.security.MessageDigest.isEqual(formToken.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Only a path of this site (no scheme, no host, no {@code //}): never an open redirect. */
@@ -356,14 +363,11 @@ public final class DeskApp {
     /** After a POST: back to {@code target} with a notice (303, so a reload does not post again), or the error. */
     private void afterAction(Context ctx, Backend.Response response, String target, String done) {
         if (response.ok()) {
-            ctx.redirect(target + (target.contains("?") ? "&" : "?") + "done=" + java.net.URLEncoder.encode(done, java.nio.charset.StandardCharsets.UTF_8),
+            ctx.redirect(target + (target.contains("?") ? "&" : "?") + "done=" + java.net.URLEncoder.encode(done, StandardCharsets.UTF_8),
                     io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        StringBuilder detail = new StringBuilder(response.problem());
-        response.body().path("errors").forEach(e -> detail.append(" — ").append(e.path("pointer").asText()).append(": ")
-                .append(e.path("detail").asText()));
-        message(ctx, response.status() >= 500 ? 502 : response.status(), "Not done", detail.toString());
+        message(ctx, response.status() >= 500 ? 502 : response.status(), "Not done", response.problem());
     }
 
     // ---- silences ----------------------------------------------------------------------------------------------
@@ -410,10 +414,7 @@ public final class DeskApp {
         }
         Backend.Response response = alerting.post("/v1/silences", body, s.token());
         if (response.status() == 422 || response.status() == 400) {
-            StringBuilder detail = new StringBuilder(response.problem());
-            response.body().path("errors").forEach(e -> detail.append(" — ").append(e.path("pointer").asText()).append(": ")
-                    .append(e.path("detail").asText()));
-            silences(ctx, s, detail.toString(), 422);
+            silences(ctx, s, response.problem(), 422);
             return;
         }
         afterAction(ctx, response, "/silences", "Silence created: matching alerts are not notified until it ends.");
@@ -510,9 +511,7 @@ public final class DeskApp {
         if (expires.isEmpty()) {
             return;
         }
-        String formToken = ctx.cookie(PRE_SESSION_COOKIE);
-        String presented = ctx.formParam("csrf");
-        if (formToken == null || presented == null || !java.security.MessageDigest.isEqual(formToken.getBytes(), presented.getBytes())) {
+        if (!formTokenMatches(ctx)) {
             message(ctx, 403, "Refused", "Open the link from your notification again and press the button on that page.");
             return;
         }

@@ -3,7 +3,6 @@ package dev.forewarn.desk;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -105,23 +104,12 @@ public record QualityReport(Instant from, Instant to, int fired, int confirmed, 
      */
     private static List<Instant> firings(JsonNode alert) {
         String eventTime = alert.path("firedScoredAt").asText(null);
-        return instant(eventTime != null ? eventTime : alert.path("firedAt").asText(null)).map(List::of).orElse(List.of());
+        return View.parse(eventTime != null ? eventTime : alert.path("firedAt").asText(null)).map(List::of).orElse(List.of());
     }
 
     /** The alert's last firing before {@code at}: the warning episode the escalation fell in. */
     private static Optional<Map.Entry<String, Instant>> lastFiringBefore(Map<String, List<Instant>> firings, String alertId, Instant at) {
         return firings.getOrDefault(alertId, List.of()).stream().filter(t -> t.isBefore(at)).max(Comparator.naturalOrder())
                 .map(t -> Map.entry(alertId, t));
-    }
-
-    private static Optional<Instant> instant(String iso) {
-        if (iso == null || iso.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(iso));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -115,7 +115,8 @@ public final class View {
         return value == null ? "" : Backend.segment(value);
     }
 
-    private static Optional<Instant> parse(String iso) {
+    /** The instant {@code iso} names; empty for null, empty or unparsable text. */
+    static Optional<Instant> parse(String iso) {
         if (iso == null || iso.isEmpty()) {
             return Optional.empty();
         }
