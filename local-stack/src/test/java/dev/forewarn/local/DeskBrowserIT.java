@@ -150,6 +150,12 @@ class DeskBrowserIT {
         await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> repeats(customer) <= repeatsAtAck + 1);
         browser.navigate().refresh();
         assertThat(text(By.cssSelector("section[aria-labelledby=alert-h]"))).contains("acknowledged by local");
+        // The timeline shows each notification's delivery, from the audit.
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            browser.navigate().refresh();
+            return !browser.findElements(By.cssSelector("table.deliveries")).isEmpty()
+                    && text(By.cssSelector("table.deliveries")).contains("DELIVERED");
+        });
 
         // Feedback: confirmed problem, counted on the quality page.
         browser.findElement(By.cssSelector("input[name=verdict][value=CONFIRMED]")).click();

@@ -335,6 +335,7 @@ public final class DeskApp {
         model.put("durations", DURATIONS);
         model.put("now", clock.instant());
         model.put("evidenceLoading", !evidence.caughtUp());
+        model.put("deliveries", evidence.deliveries(entityType + ":" + id));
         render(ctx, "entity.jte", model);
     }
 

@@ -2,6 +2,7 @@ package dev.forewarn.desk;
 
 import dev.forewarn.events.Complaint;
 import dev.forewarn.events.CustomerReport;
+import dev.forewarn.events.NotificationRecord;
 import dev.forewarn.events.ProductReturn;
 import dev.forewarn.serde.RegistryUnavailableException;
 import dev.forewarn.topics.TopicCatalogue;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The evidence behind scores, read from the signal topics: per customer and per product the newest signals (a
+ * The evidence behind scores, read from the signal topics, and the delivery audit: per customer and per product the newest signals (a
  * complaint's status changes folded into one entry that keeps what the customer wrote), the customers each product
- * affects, and the severe complaints that count as escalations. Bounded (entries per entity, entities kept, least
+ * affects, the severe complaints that count as escalations, and each alert's newest delivery outcomes. Bounded (entries per entity, entities kept, least
  * recently used forgotten first); rebuilt from the topics at each start, with no consumer group.
  */
 public final class EvidenceIndex implements AutoCloseable {
@@ -55,7 +55,13 @@ public final class EvidenceIndex implements AutoCloseable {
         }
     }
 
+    /** One delivery outcome of a notification, from the audit ({@code alerts.notifications}; destinations are redacted there). */
+    public record Delivery(String notificationId, String kind, String channel, String destination, String outcome, int attempt,
+                           Integer httpStatus, String error, Instant at) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceIndex.class);
+    private static final int DELIVERIES_PER_ALERT = 30;
     private static final int MAX_CUSTOMERS_PER_PRODUCT = 500;
     private static final int MAX_ESCALATIONS = 100_000;
 
@@ -64,6 +70,7 @@ public final class EvidenceIndex implements AutoCloseable {
     private final Map<String, Deque<Signal>> byProduct;
     private final Map<String, Map<String, Integer>> customersOfProduct;
     private final Map<String, Signal> escalations = new LinkedHashMap<>();
+    private final Map<String, Deque<Delivery>> deliveries;
     private final int escalationSeverity;
     private final AtomicBoolean caughtUp = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -76,6 +83,7 @@ public final class EvidenceIndex implements AutoCloseable {
         this.byCustomer = lru(maxEntities);
         this.byProduct = lru(maxEntities);
         this.customersOfProduct = lru(maxEntities);
+        this.deliveries = lru(maxEntities);
     }
 
     private static <V> Map<String, V> lru(int max) {
@@ -87,25 +95,26 @@ public final class EvidenceIndex implements AutoCloseable {
         };
     }
 
-    /** Reads the three signal topics from their beginning on a thread of its own until {@link #close}. */
+    /** Reads the three signal topics and the delivery audit from their beginning on a thread of its own until {@link #close}. */
     public void start(Consumer<byte[], byte[]> kafka, TopicSerdes serdes) {
         this.consumer = kafka;
-        Map<String, Function<ConsumerRecord<byte[], byte[]>, Signal>> readers = Map.of(
-                TopicCatalogue.REPORTS.name(), reader(TopicCatalogue.REPORTS, serdes, EvidenceIndex::report),
-                TopicCatalogue.COMPLAINTS.name(), reader(TopicCatalogue.COMPLAINTS, serdes, EvidenceIndex::complaint),
-                TopicCatalogue.RETURNS.name(), reader(TopicCatalogue.RETURNS, serdes, EvidenceIndex::productReturn));
+        Map<String, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>>> readers = Map.of(
+                TopicCatalogue.REPORTS.name(), reader(TopicCatalogue.REPORTS, serdes, r -> add(report(r))),
+                TopicCatalogue.COMPLAINTS.name(), reader(TopicCatalogue.COMPLAINTS, serdes, c -> add(complaint(c))),
+                TopicCatalogue.RETURNS.name(), reader(TopicCatalogue.RETURNS, serdes, r -> add(productReturn(r))),
+                TopicCatalogue.NOTIFICATIONS.name(), reader(TopicCatalogue.NOTIFICATIONS, serdes, this::addDelivery));
         thread = new Thread(() -> run(kafka, readers), "desk-evidence");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private <V extends SpecificRecord> Function<ConsumerRecord<byte[], byte[]>, Signal> reader(TopicSpec<String, V> topic,
-                                                                                                TopicSerdes serdes, Function<V, Signal> map) {
+    private <V extends SpecificRecord> java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> reader(
+            TopicSpec<String, V> topic, TopicSerdes serdes, java.util.function.Consumer<V> use) {
         Deserializer<V> values = serdes.value(topic).deserializer();
-        return record -> map.apply(values.deserialize(record.topic(), record.headers(), record.value()));
+        return record -> use.accept(values.deserialize(record.topic(), record.headers(), record.value()));
     }
 
-    private void run(Consumer<byte[], byte[]> kafka, Map<String, Function<ConsumerRecord<byte[], byte[]>, Signal>> readers) {
+    private void run(Consumer<byte[], byte[]> kafka, Map<String, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>>> readers) {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : readers.keySet()) {
@@ -120,7 +129,7 @@ public final class EvidenceIndex implements AutoCloseable {
                         continue;
                     }
                     try {
-                        add(readers.get(record.topic()).apply(record));
+                        readers.get(record.topic()).accept(record);
                     } catch (RegistryUnavailableException e) {
                         // Not bad data: read it again once the registry answers.
                         LOG.warn("schema registry unavailable; evidence waits ({})", e.getMessage());
@@ -220,6 +229,22 @@ public final class EvidenceIndex implements AutoCloseable {
 
     private static int orZero(Integer value) {
         return value == null ? 0 : value;
+    }
+
+    /** Adds a delivery outcome from the audit; a notification's later attempts stay beside its earlier ones. */
+    public synchronized void addDelivery(NotificationRecord r) {
+        Deque<Delivery> list = deliveries.computeIfAbsent(r.getAlertId(), k -> new ArrayDeque<>());
+        list.addFirst(new Delivery(r.getNotificationId(), r.getKind().name(), r.getChannel().name(), r.getDestination(),
+                r.getOutcome().name(), r.getAttempt(), r.getHttpStatus(), excerpt(r.getError()), r.getAttemptedAt()));
+        while (list.size() > DELIVERIES_PER_ALERT) {
+            list.removeLast();
+        }
+    }
+
+    /** The newest delivery outcomes of alert {@code alertId}, newest first. */
+    public synchronized List<Delivery> deliveries(String alertId) {
+        Deque<Delivery> list = deliveries.get(alertId);
+        return list == null ? List.of() : List.copyOf(list);
     }
 
     public synchronized List<Signal> ofCustomer(String id) {

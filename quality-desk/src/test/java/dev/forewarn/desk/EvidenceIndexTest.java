@@ -2,6 +2,13 @@ package dev.forewarn.desk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forewarn.events.DeliveryOutcome;
+import dev.forewarn.events.EntityType;
+import dev.forewarn.events.NotificationChannel;
+import dev.forewarn.events.NotificationKind;
+import dev.forewarn.events.NotificationRecord;
+import dev.forewarn.events.RiskLevel;
+import dev.forewarn.schemas.AvroSchemas;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +52,24 @@ class EvidenceIndexTest {
         assertThat(excerpt.codePointCount(0, excerpt.length())).isEqualTo(EvidenceIndex.EXCERPT);
         assertThat(excerpt).endsWith("😡…");
         assertThat(EvidenceIndex.excerpt("  short  ")).isEqualTo("short");
+    }
+
+    @Test
+    void shouldKeepEachAlertsNewestDeliveryOutcomesFirst() {
+        AvroSchemas.trustGeneratedClasses();
+        EvidenceIndex index = new EvidenceIndex(20, 100, 5);
+        for (int attempt = 1; attempt <= 35; attempt++) {
+            index.addDelivery(NotificationRecord.newBuilder().setNotificationId("CUSTOMER:C-1/0").setAlertId("CUSTOMER:C-1")
+                    .setEntityType(EntityType.CUSTOMER).setEntityId("C-1").setKind(NotificationKind.FIRING).setLevel(RiskLevel.WARNING)
+                    .setChannel(NotificationChannel.WEBHOOK).setDestination("https://hooks.example:443")
+                    .setOutcome(attempt < 35 ? DeliveryOutcome.RETRYING : DeliveryOutcome.DELIVERED).setAttempt(attempt)
+                    .setHttpStatus(attempt < 35 ? 503 : 200).setAttemptedAt(Instant.ofEpochSecond(attempt)).build());
+        }
+        assertThat(index.deliveries("CUSTOMER:C-1")).hasSize(30).first().satisfies(d -> {
+            assertThat(d.outcome()).isEqualTo("DELIVERED");
+            assertThat(d.attempt()).isEqualTo(35);
+        });
+        assertThat(index.deliveries("CUSTOMER:C-2")).isEmpty();
     }
 
     private static EvidenceIndex.Signal complaint(String eventId, String complaintId, String status, String at, String text) {
