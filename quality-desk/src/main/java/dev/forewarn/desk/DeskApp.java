@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -244,8 +245,10 @@ public final class DeskApp {
     private void atRisk(Context ctx, Sessions.Session s) {
         String type = "PRODUCT".equalsIgnoreCase(ctx.queryParam("entityType")) ? "PRODUCT" : "CUSTOMER";
         String by = "critical".equals(ctx.queryParam("by")) ? "critical" : "score";
-        Backend.Response top = scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s));
+        CompletableFuture<Backend.Response> scores = CompletableFuture.supplyAsync(
+                () -> scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s)));
         Set<String> alerted = unresolvedAlertIds(type, s.token());
+        Backend.Response top = scores.join();
         List<JsonNode> entities = new ArrayList<>();
         if (top.ok()) {
             top.body().path("items").forEach(item -> {
@@ -268,18 +271,11 @@ public final class DeskApp {
         render(ctx, "atrisk.jte", model);
     }
 
-    /** Ids of alerts not yet resolved (of one entity type, or all when {@code type} is null). */
+    /** Ids of alerts not yet resolved, of one entity type. */
     private Set<String> unresolvedAlertIds(String type, String token) {
         Set<String> ids = new HashSet<>();
-        for (String state : List.of("FIRING", "ACKNOWLEDGED", "RESOLVING")) {
-            Map<String, String> query = new HashMap<>();
-            query.put("state", state);
-            query.put("limit", "1000");
-            if (type != null) {
-                query.put("entityType", type);
-            }
-            allPages(query, token).forEach(a -> ids.add(a.path("id").asText()));
-        }
+        allPages(Map.of("state", "FIRING,ACKNOWLEDGED,RESOLVING", "entityType", type, "fields", "id", "limit", "10000"), token)
+                .forEach(a -> ids.add(a.path("id").asText()));
         return ids;
     }
 
@@ -436,13 +432,18 @@ public final class DeskApp {
     // ---- owners and coverage -----------------------------------------------------------------------------------
 
     private void owners(Context ctx, Sessions.Session s) {
+        Map<String, CompletableFuture<Backend.Response>> tops = new LinkedHashMap<>();
+        for (String type : List.of("CUSTOMER", "PRODUCT")) {
+            tops.put(type, CompletableFuture.supplyAsync(() -> scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"),
+                    scoringToken(s))));
+        }
         Backend.Response directory = alerting.get("/v1/owners", Map.of(), s.token());
         Set<String> owned = new HashSet<>();
         directory.body().path("owners").forEach(o -> owned.add(o.path("entityType").asText() + ":" + o.path("entityId").asText()));
         List<JsonNode> uncovered = new ArrayList<>();
         boolean scoringOk = true;
-        for (String type : List.of("CUSTOMER", "PRODUCT")) {
-            Backend.Response top = scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s));
+        for (String type : tops.keySet()) {
+            Backend.Response top = tops.get(type).join();
             scoringOk &= top.ok();
             top.body().path("items").forEach(item -> {
                 String level = item.path("level").asText();
@@ -480,7 +481,7 @@ public final class DeskApp {
 
     /** The report over [{@code from}, {@code to}), from every alert (with history) and the evidence index. */
     public QualityReport report(Instant from, Instant to, String token) {
-        List<JsonNode> alerts = allPages(Map.of("limit", "1000"), token);
+        List<JsonNode> alerts = allPages(Map.of("limit", "10000", "fields", "id,firedAt,firedScoredAt,feedback"), token);
         return QualityReport.compute(alerts, evidence.escalations(from, to), from, to);
     }
 

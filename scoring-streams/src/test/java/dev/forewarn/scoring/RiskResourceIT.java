@@ -100,6 +100,10 @@ class RiskResourceIT {
             for (int i = 1; i < top.size(); i++) {
                 assertThat(top.get(i).path("score").asDouble()).isLessThanOrEqualTo(top.get(i - 1).path("score").asDouble());
             }
+            JsonNode topTwo = JSON.readTree(get(first, "/v1/risk/top?entityType=CUSTOMER&limit=2").body()).path("items");
+            assertThat(topTwo).as("a short list is the head of the long one (each instance cuts by rank before explaining)").hasSize(2);
+            assertThat(topTwo.get(0).path("entityId").asText()).isEqualTo(top.get(0).path("entityId").asText());
+            assertThat(topTwo.get(1).path("score").asDouble()).isCloseTo(top.get(1).path("score").asDouble(), org.assertj.core.data.Offset.offset(0.01));
             assertThat(badTop.statusCode()).isEqualTo(400);
             assertThat(get(first, "/v1/risk/top").statusCode()).as("no parameters: the defaults").isEqualTo(200);
             assertThat(get(first, "/v1/risk/top?entityType=CUSTOMER").statusCode()).as("the URL the local stack prints").isEqualTo(200);

@@ -9,18 +9,22 @@ import dev.forewarn.service.http.QueryParams;
 import dev.forewarn.service.http.Violation;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The filters, order and cursor of {@code GET /v1/alerts}. A cursor names the last alert of a page by its sort key
  * and id, so the next page starts strictly after it: alerts that change between two requests may move, but a page
  * never repeats an alert of the page before in the same order, and nothing is skipped that did not move.
  *
- * @param state      {@code state}: FIRING, ACKNOWLEDGED, RESOLVING, RESOLVED
+ * @param states     {@code state}: FIRING, ACKNOWLEDGED, RESOLVING, RESOLVED, or several separated by commas (empty: any)
  * @param level      {@code level}: the alert's current level
  * @param entityType {@code entityType}: CUSTOMER or PRODUCT
  * @param owner      {@code owner}: the owner id, exactly
@@ -28,11 +32,13 @@ import java.util.Optional;
  * @param text       {@code q}: part of the entity id, any case
  * @param feedback   {@code feedback}: CONFIRMED, FALSE_ALARM or NONE
  * @param sort       {@code sort}: {@code time} (latest change first, the default) or {@code risk} (highest score first)
- * @param limit      {@code limit}: 1..1000, default 100
+ * @param limit      {@code limit}: 1..10000, default 100
  * @param after      {@code cursor}: the {@code nextCursor} of the page before
+ * @param fields     {@code fields}: the alert fields to answer with, separated by commas (empty: all)
  */
-record AlertQuery(Optional<AlertState> state, Optional<RiskLevel> level, Optional<EntityType> entityType, String owner,
-                  String entityId, String text, String feedback, Sort sort, int limit, Optional<Key> after) {
+record AlertQuery(Set<AlertState> states, Optional<RiskLevel> level, Optional<EntityType> entityType, String owner,
+                  String entityId, String text, String feedback, Sort sort, int limit, Optional<Key> after,
+                  Set<String> fields) {
 
     enum Sort { TIME, RISK }
 
@@ -48,10 +54,24 @@ record AlertQuery(Optional<AlertState> state, Optional<RiskLevel> level, Optiona
     record Key(double value, String id) {
     }
 
+    /** The largest page: 10,000 alerts (ask for fewer {@code fields} to keep it small). */
+    static final int MAX_LIMIT = 10_000;
+
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     static AlertQuery of(Context ctx, List<Violation> violations) {
-        Optional<AlertState> state = QueryParams.enumParam(ctx, "state", AlertState.class, violations);
+        Set<AlertState> states = EnumSet.noneOf(AlertState.class);
+        String stateParam = blankToNull(ctx.queryParam("state"));
+        if (stateParam != null) {
+            for (String one : stateParam.split(",")) {
+                try {
+                    states.add(AlertState.valueOf(one.strip().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    violations.add(new Violation("/state", "enum", "state must be one or more of " + Arrays.toString(AlertState.values())
+                            + ", separated by commas"));
+                }
+            }
+        }
         Optional<RiskLevel> level = QueryParams.enumParam(ctx, "level", RiskLevel.class, violations);
         Optional<EntityType> entityType = QueryParams.enumParam(ctx, "entityType", EntityType.class, violations);
         String feedback = blankToNull(ctx.queryParam("feedback"));
@@ -67,7 +87,7 @@ record AlertQuery(Optional<AlertState> state, Optional<RiskLevel> level, Optiona
                 yield Sort.TIME;
             }
         };
-        int limit = QueryParams.intParam(ctx, "limit", 1, 1000, 100, violations);
+        int limit = QueryParams.intParam(ctx, "limit", 1, MAX_LIMIT, 100, violations);
         Optional<Key> after = Optional.empty();
         String cursor = blankToNull(ctx.queryParam("cursor"));
         if (cursor != null) {
@@ -77,12 +97,17 @@ record AlertQuery(Optional<AlertState> state, Optional<RiskLevel> level, Optiona
             }
         }
         String text = blankToNull(ctx.queryParam("q"));
-        return new AlertQuery(state, level, entityType, blankToNull(ctx.queryParam("owner")), blankToNull(ctx.queryParam("entityId")),
-                text == null ? null : text.toLowerCase(Locale.ROOT), feedback, sort, limit, after);
+        Set<String> fields = new LinkedHashSet<>();
+        String fieldParam = blankToNull(ctx.queryParam("fields"));
+        if (fieldParam != null) {
+            Arrays.stream(fieldParam.split(",")).map(String::strip).filter(f -> !f.isEmpty()).forEach(fields::add);
+        }
+        return new AlertQuery(states, level, entityType, blankToNull(ctx.queryParam("owner")), blankToNull(ctx.queryParam("entityId")),
+                text == null ? null : text.toLowerCase(Locale.ROOT), feedback, sort, limit, after, Set.copyOf(fields));
     }
 
     boolean matches(Alert alert, AlertFeedback verdict) {
-        return state.map(s -> s == alert.getState()).orElse(true)
+        return (states.isEmpty() || states.contains(alert.getState()))
                 && level.map(l -> l == alert.getLevel()).orElse(true)
                 && entityType.map(t -> t == alert.getEntityType()).orElse(true)
                 && (owner == null || owner.equals(alert.getOwnerId()))

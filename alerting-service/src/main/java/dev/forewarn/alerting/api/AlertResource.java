@@ -18,7 +18,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * {@code /v1/alerts}: list (filtered, sorted, paged by cursor), one with its history, acknowledge, feedback. Reads come from
@@ -63,7 +64,11 @@ public final class AlertResource {
             Problem.send(ctx, 400, "Bad Request", "invalid query parameters", violations);
             return;
         }
-        ReadOnlyKeyValueStore<String, AlertFeedback> feedback = views.feedback();
+        // Verdicts are few beside alerts: one pass over them, not a lookup per alert.
+        Map<String, AlertFeedback> feedback = new HashMap<>();
+        try (KeyValueIterator<String, AlertFeedback> all = views.feedback().all()) {
+            all.forEachRemaining(entry -> feedback.put(entry.key, entry.value));
+        }
         List<AlertQuery.Row> matching = new ArrayList<>();
         try (KeyValueIterator<String, Alert> all = views.alerts().all()) {
             while (all.hasNext()) {
@@ -77,7 +82,13 @@ public final class AlertResource {
         AlertQuery.Page page = query.page(matching);
         ArrayNode items = Requests.JSON.createArrayNode();
         boolean history = "true".equals(ctx.queryParam("history"));
-        page.rows().forEach(row -> items.add(AlertJson.alertJson(row.alert(), row.feedback(), history)));
+        for (AlertQuery.Row row : page.rows()) {
+            ObjectNode json = AlertJson.alertJson(row.alert(), row.feedback(), history);
+            if (!query.fields().isEmpty()) {
+                json.retain(query.fields());
+            }
+            items.add(json);
+        }
         ObjectNode body = Requests.JSON.createObjectNode().put("total", matching.size());
         body.set("alerts", items);
         body.put("nextCursor", page.nextCursor());

@@ -60,23 +60,29 @@ class AlertQueryTest {
         critical.setLevel(RiskLevel.CRITICAL);
         AlertFeedback falseAlarm = AlertFeedback.newBuilder().setAlertId("CUSTOMER:globex").setVerdict(FeedbackVerdict.FALSE_ALARM)
                 .setActor("am").setAt(Instant.EPOCH).build();
-        AlertQuery byText = new AlertQuery(Optional.empty(), Optional.empty(), Optional.empty(), null, null, "acme", null,
-                AlertQuery.Sort.TIME, 10, Optional.empty());
-        AlertQuery byLevel = new AlertQuery(Optional.empty(), Optional.of(RiskLevel.CRITICAL), Optional.empty(), null, null, null, null,
-                AlertQuery.Sort.TIME, 10, Optional.empty());
-        AlertQuery withoutFeedback = new AlertQuery(Optional.empty(), Optional.empty(), Optional.empty(), null, null, null, "NONE",
-                AlertQuery.Sort.TIME, 10, Optional.empty());
+        AlertQuery byText = new AlertQuery(java.util.Set.of(), Optional.empty(), Optional.empty(), null, null, "acme", null,
+                AlertQuery.Sort.TIME, 10, Optional.empty(), java.util.Set.of());
+        AlertQuery byLevel = new AlertQuery(java.util.Set.of(), Optional.of(RiskLevel.CRITICAL), Optional.empty(), null, null, null, null,
+                AlertQuery.Sort.TIME, 10, Optional.empty(), java.util.Set.of());
+        AlertQuery withoutFeedback = new AlertQuery(java.util.Set.of(), Optional.empty(), Optional.empty(), null, null, null, "NONE",
+                AlertQuery.Sort.TIME, 10, Optional.empty(), java.util.Set.of());
 
         assertThat(byText.matches(warning, null)).isTrue();
         assertThat(byText.matches(critical, null)).isFalse();
         assertThat(byLevel.matches(critical, null)).isTrue();
         assertThat(byLevel.matches(warning, null)).isFalse();
+        AlertQuery open = new AlertQuery(java.util.Set.of(AlertState.FIRING, AlertState.ACKNOWLEDGED), Optional.empty(), Optional.empty(),
+                null, null, null, null, AlertQuery.Sort.TIME, 10, Optional.empty(), java.util.Set.of());
+        Alert resolved = alert("CUSTOMER:gone", 10, 0);
+        resolved.setState(AlertState.RESOLVED);
+        assertThat(open.matches(warning, null)).isTrue();
+        assertThat(open.matches(resolved, null)).isFalse();
         assertThat(withoutFeedback.matches(warning, null)).isTrue();
         assertThat(withoutFeedback.matches(critical, falseAlarm)).isFalse();
     }
 
     private static AlertQuery query(AlertQuery.Sort sort, int limit, Optional<AlertQuery.Key> after) {
-        return new AlertQuery(Optional.empty(), Optional.empty(), Optional.empty(), null, null, null, null, sort, limit, after);
+        return new AlertQuery(java.util.Set.of(), Optional.empty(), Optional.empty(), null, null, null, null, sort, limit, after, java.util.Set.of());
     }
 
     /** The cursor as a client would send it back: through the same decoding the endpoint uses. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -122,13 +123,16 @@ public final class RiskResource {
         long now = clock.millis();
         // Each task keeps its highest-ranked entities (EntityStores.TOP_SIZE ≥ the largest limit): read those, not every state.
         ReadOnlyKeyValueStore<String, EntityState> states = localStore(kafkaStreams, store);
+        // The rank key orders entities as their scores do at any common time: cut to the limit first, then explain only those.
+        List<KeyValue<String, Double>> ranks = new ArrayList<>();
         try (KeyValueIterator<String, Double> ranked = kafkaStreams.store(StoreQueryParameters.fromNameAndType(EntityStores.top(type),
                 QueryableStoreTypes.<String, Double>keyValueStore())).all()) {
-            while (ranked.hasNext()) {
-                String id = ranked.next().key;
-                EntityState state = states.get(id);
+            ranked.forEachRemaining(ranks::add);
+            ranks.sort(Comparator.comparingDouble((KeyValue<String, Double> kv) -> kv.value).reversed());
+            for (KeyValue<String, Double> rank : ranks.subList(0, Math.min(limit, ranks.size()))) {
+                EntityState state = states.get(rank.key);
                 if (state != null) {
-                    entries.add(view(type, id, state, now));
+                    entries.add(view(type, rank.key, state, now));
                 }
             }
         } catch (InvalidStateStoreException e) {
