@@ -524,7 +524,8 @@ public final class DeskApp {
             message(ctx, response.status() == 409 ? 409 : 502, "Not acknowledged", response.problem());
             return;
         }
-        message(ctx, 200, "Acknowledged", "Alert " + id + " is acknowledged. Its owner is not reminded again unless its level rises.");
+        message(ctx, 200, "Acknowledged", "Alert " + id + " is acknowledged (the desk shows it within moments). Its owner is not reminded"
+                + " again unless its level rises.");
     }
 
     /** The link's expiry if its signature holds; otherwise answers with why not. */
