@@ -76,14 +76,31 @@ public final class Backtest {
     private final Duration window;
     /** Escalations from a labelled file (entity key → time), instead of the events' marks; null: the marks. */
     private final Map<String, Long> labels;
+    /** The figures count escalations and alerts in [from, until) only; the history before still builds the state. */
+    private final long from;
+    private final long until;
 
     public Backtest(Duration window) {
         this(window, null);
     }
 
     public Backtest(Duration window, Map<String, Long> labels) {
+        this(window, labels, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private Backtest(Duration window, Map<String, Long> labels, long from, long until) {
         this.window = window;
         this.labels = labels == null ? null : Map.copyOf(labels);
+        this.from = from;
+        this.until = until;
+    }
+
+    /**
+     * The same backtest judged on [{@code from}, {@code until}) only (epoch milliseconds): escalations and alerts outside
+     * are not counted, though every signal still shapes the scores. Calibration fits on one period and reports on the next.
+     */
+    public Backtest between(long fromMillis, long untilMillis) {
+        return new Backtest(window, labels, fromMillis, untilMillis);
     }
 
     /** The model's figures on {@code history} (any order; replayed in event-time order). */
@@ -176,7 +193,7 @@ public final class Backtest {
             escalatedAt.putAll(labels);
             labels.keySet().forEach(key -> seen.put(key, true));
         }
-        double weeks = (last - first) / (double) Duration.ofDays(7).toMillis();
+        double weeks = (Math.min(last, until) - Math.max(first, from)) / (double) Duration.ofDays(7).toMillis();
         return new Report(figures("CUSTOMER:", seen, escalatedAt, alerts, weeks), figures("PRODUCT:", seen, escalatedAt, alerts, weeks),
                 Map.copyOf(escalatedAt), Map.copyOf(alerts));
     }
@@ -193,6 +210,9 @@ public final class Backtest {
             }
             Long escalation = escalatedAt.get(entry.getKey());
             for (long at : entry.getValue()) {
+                if (at < from || at >= until) {
+                    continue;
+                }
                 alertCount++;
                 if (escalation != null && at < escalation && escalation - at <= window.toMillis()) {
                     trueAlerts++;
@@ -201,7 +221,7 @@ public final class Backtest {
         }
         int escalations = 0;
         for (Map.Entry<String, Long> entry : escalatedAt.entrySet()) {
-            if (!entry.getKey().startsWith(prefix)) {
+            if (!entry.getKey().startsWith(prefix) || entry.getValue() < from || entry.getValue() >= until) {
                 continue;
             }
             escalations++;

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +45,11 @@ import picocli.CommandLine.Option;
  * {@link RiskModel} ({@link Backtest}). An escalation is a complaint of severity 5 or of category
  * {@code --escalation-category} (default {@code cancellation}). The model's configuration is today's (the
  * {@code SCORING_*} variables of the environment); {@code --candidate NAME=VALUE} adds a second one to compare.
- * Not done yet (the issue stays open): reading from the Kafka topics, a labelled escalations file, per-entity CSV,
- * and {@code calibrate}.
+ * Instead of files, {@code --bootstrap-servers} reads the signal topics from {@code --from} to {@code --to} (record
+ * timestamps are the signals' event time; {@code offsetsForTimes} finds where to start), through scoring's intake too.
+ * {@code --calibrate} searches the half-life, scale, inflow half-life and horizon (the weights keep their meaning)
+ * for the highest customer recall at 48 h whose precision stays at or above {@code --precision-floor}, fitting on the
+ * earlier {@code --fit-share} of the history and reporting today's and the fitted configuration on the rest.
  */
 @Command(name = "forewarn-backtest", mixinStandardHelpOptions = true, version = "forewarn-backtest 0.1",
         description = "Replays a history of signals through the risk model and measures how early it warns.")
@@ -77,6 +81,28 @@ public final class BacktestMain implements Callable<Integer> {
     @Option(names = "--candidate", description = "a SCORING_* setting of a second configuration to compare, NAME=VALUE (repeatable)")
     Map<String, String> candidate = new HashMap<>();
 
+    @Option(names = "--bootstrap-servers", description = "read the signal topics of this Kafka cluster instead of files")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description = "the schema registry of those topics (default $SCHEMA_REGISTRY_URL or http://localhost:8081)")
+    String registryUrl;
+
+    @Option(names = "--from", description = "with --bootstrap-servers: first event time, ISO-8601 or a duration ago (90d); default: all")
+    String from;
+
+    @Option(names = "--to", description = "with --bootstrap-servers: end of the period (exclusive), ISO-8601 or a duration ago; default: now")
+    String to;
+
+    @Option(names = "--calibrate", description = "search the model's settings for the best recall at 48 h above the precision floor")
+    boolean calibrate;
+
+    @Option(names = "--precision-floor", defaultValue = "0.7", description = "with --calibrate: the lowest precision accepted (default 0.7)")
+    double precisionFloor;
+
+    @Option(names = "--fit-share", defaultValue = "0.6", description = "with --calibrate: the earlier share of the history to fit on (default 0.6)")
+    double fitShare;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,8 +121,13 @@ public final class BacktestMain implements Callable<Integer> {
                 refused += read(input.getKey(), file, history);
             }
         }
+        if (bootstrapServers != null) {
+            Instant now = Instant.now();
+            refused += SignalTopics.read(bootstrapServers, registryUrl, from == null ? Instant.EPOCH : instant(from, now),
+                    to == null ? now : instant(to, now), (record, signal) -> history.add(new Backtest.Event(signal, escalation(record))));
+        }
         if (history.isEmpty()) {
-            spec.commandLine().getErr().println("no signals: give --reports, --complaints and/or --returns files");
+            spec.commandLine().getErr().println("no signals: give --reports, --complaints and/or --returns files, or --bootstrap-servers");
             return 2;
         }
         Backtest backtest = new Backtest(duration(window), labels == null ? null : labels(labels));
@@ -113,6 +144,20 @@ public final class BacktestMain implements Callable<Integer> {
         }
         if (!candidate.isEmpty()) {
             print(out, json, "model (candidate " + candidate + ")", backtest.model(model(System.getenv(), candidate), history));
+        }
+        if (calibrate) {
+            Calibration.Result result = new Calibration(backtest, precisionFloor, fitShare).run(history, System.getenv());
+            out.printf(Locale.ROOT, "%ncalibration: %d configurations fitted on %s .. %s, reported on %s .. %s%n", result.tried(),
+                    Instant.ofEpochMilli(result.start()), Instant.ofEpochMilli(result.split()), Instant.ofEpochMilli(result.split()),
+                    Instant.ofEpochMilli(result.end()));
+            out.println(result.metFloor() ? "  the best recall at 48 h with precision >= " + precisionFloor + " on the fit period:"
+                    : "  no configuration reached precision " + precisionFloor + " on the fit period; the most precise one:");
+            print(out, json, "held out: today's configuration", result.todayHeldOut());
+            print(out, json, "held out: fitted configuration", result.fittedHeldOut());
+            out.println("fitted configuration (environment of scoring-streams):");
+            result.fitted().forEach((name, value) -> out.println("  " + name + "=" + value));
+            ObjectNode fitted = json.putObject("fitted");
+            result.fitted().forEach(fitted::put);
         }
         out.println(json);
         out.flush();
@@ -188,6 +233,15 @@ public final class BacktestMain implements Callable<Integer> {
         variables.putAll(overrides);
         variables.put("SCORING_AUTH_DISABLED", "true"); // only the model is read
         return ScoringConfig.fromEnv(new Env(variables)).model();
+    }
+
+    /** An ISO-8601 instant, or a duration before {@code now} ({@code 30d}). */
+    static Instant instant(String text, Instant now) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return now.minus(Env.parseDuration(text));
+        }
     }
 
     private static Duration duration(String text) {

@@ -82,4 +82,31 @@ class BacktestMainTest {
         assertThat(model.path("escalations").asLong()).as("the two labelled customers, not the severity-5 complaints").isEqualTo(2);
         assertThat(model.path("recall48h").asDouble()).as("C-1 alerted four days ahead, C-2 never").isEqualTo(0.5);
     }
+
+    @Test
+    void shouldCalibrateOnTheEarlierPartAndReportBothConfigurationsOnTheLater(@TempDir Path dir) throws Exception {
+        Scenario scenario = Scenario.generate(Scenario.Settings.of(400, Duration.ofDays(60), 11), Instant.parse("2026-11-01T00:00:00Z"), "cal");
+        List<String> args = new ArrayList<>(List.of("--calibrate", "--precision-floor", "0.5"));
+        for (Map.Entry<String, List<Scenario.Event>> kind : scenario.events().stream()
+                .collect(Collectors.groupingBy(Scenario.Event::kind)).entrySet()) {
+            Path file = dir.resolve(kind.getKey() + ".ndjson");
+            Files.write(file, kind.getValue().stream().map(e -> e.body().toString()).toList());
+            args.add("--" + kind.getKey());
+            args.add(file.toString());
+        }
+        StringWriter out = new StringWriter();
+
+        int status = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
+
+        assertThat(status).as(out.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(json.path("fitted").size()).as("the four searched settings").isEqualTo(4);
+        assertThat(out.toString()).contains("calibration: 192 configurations").contains("SCORING_HALF_LIFE=")
+                .contains("SCORING_HORIZON=");
+        long all = json.path("model (today's configuration)").path("customers").path("escalations").asLong();
+        long heldOut = json.path("held out: today's configuration").path("customers").path("escalations").asLong();
+        assertThat(heldOut).as("the held-out period holds only the later escalations").isPositive().isLessThan(all);
+        assertThat(json.path("held out: fitted configuration").path("customers").path("escalations").asLong()).isEqualTo(heldOut);
+    }
 }
