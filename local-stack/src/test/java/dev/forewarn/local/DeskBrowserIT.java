@@ -112,7 +112,7 @@ class DeskBrowserIT {
 
         // Signing in: the desk sends a stranger to the sign-in page, refuses a wrong token, takes the stack's.
         browser.get(desk + "/inbox");
-        assertThat(browser.getCurrentUrl()).contains("/sign-in");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/sign-in"));
         signIn("not-a-token");
         assertThat(text(By.cssSelector("[role=alert]"))).contains("not valid");
         signIn(stack.deskToken());

@@ -118,8 +118,15 @@ public final class DeskApp {
             if (post) {
                 message(ctx, 401, "Signed out", "Your session has ended. Sign in again, then repeat the action.");
             } else {
-                ctx.redirect("/sign-in?next=" + java.net.URLEncoder.encode(ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
-                        StandardCharsets.UTF_8));
+                // Not a redirect: a link from an e-mail or Slack is a cross-site navigation, on which the browser withholds the
+                // SameSite=Strict cookie (and on the redirects that follow it). The page's own refresh is a same-site navigation,
+                // so a person already signed in arrives at the sign-in page with the cookie and goes straight on.
+                String next = "/sign-in?next=" + java.net.URLEncoder.encode(ctx.path() + (ctx.queryString() == null ? "" : "?"
+                        + ctx.queryString()), StandardCharsets.UTF_8);
+                Map<String, Object> model = new HashMap<>();
+                model.put("page", new View.Page("Sign-in needed", "message", null, "", null));
+                model.put("next", next);
+                render(ctx, "continue.jte", model);
             }
             return;
         }
@@ -131,6 +138,10 @@ public final class DeskApp {
     }
 
     private void signInPage(Context ctx, String error, int status) {
+        if (error == null && sessions.find(ctx.cookie(SESSION_COOKIE)).isPresent()) {
+            ctx.redirect(safeNext(ctx.queryParam("next")));
+            return;
+        }
         String formToken = ctx.cookie(PRE_SESSION_COOKIE);
         if (formToken == null || formToken.length() < 32) {
             formToken = Sessions.random();
