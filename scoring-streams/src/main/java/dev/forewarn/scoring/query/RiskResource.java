@@ -123,13 +123,16 @@ public final class RiskResource {
         long now = clock.millis();
         // Each task keeps its highest-ranked entities (EntityStores.TOP_SIZE ≥ the largest limit): read those, not every state.
         ReadOnlyKeyValueStore<String, EntityState> states = localStore(kafkaStreams, store);
-        // The rank key orders entities as their scores do at any common time: cut to the limit first, then explain only those.
+        // The rank key orders entities as their scores do at any common time: cut first, then explain only those. The cut
+        // keeps a margin: an entity whose own clock is ahead of now (signals a few minutes in the future) is shown at its
+        // clock, a hair more decayed than its rank says, and may trade places with a near-tie.
         List<KeyValue<String, Double>> ranks = new ArrayList<>();
         try (KeyValueIterator<String, Double> ranked = kafkaStreams.store(StoreQueryParameters.fromNameAndType(EntityStores.top(type),
                 QueryableStoreTypes.<String, Double>keyValueStore())).all()) {
             ranked.forEachRemaining(ranks::add);
-            ranks.sort(Comparator.comparingDouble((KeyValue<String, Double> kv) -> kv.value).reversed());
-            for (KeyValue<String, Double> rank : ranks.subList(0, Math.min(limit, ranks.size()))) {
+            // Ties as the answer breaks them (by id), so the cut keeps the entities the merged list would show.
+            ranks.sort(Comparator.comparingDouble((KeyValue<String, Double> kv) -> kv.value).reversed().thenComparing(kv -> kv.key));
+            for (KeyValue<String, Double> rank : ranks.subList(0, Math.min(limit + limit / 5 + 10, ranks.size()))) {
                 EntityState state = states.get(rank.key);
                 if (state != null) {
                     entries.add(view(type, rank.key, state, now));
