@@ -133,6 +133,10 @@ public final class ScoringBenchmark {
                     options.dir().resolve("scoring-state"), kafka).withProcessingGuarantee(options.guarantee());
             Properties scoringProps = ScoringService.streamsProperties(config);
             scoringProps.putAll(options.streams());
+            // Baseline, scoring, baseline again (the mean of both baselines): neither side gets the only warm JVM. Each run
+            // is timed from the moment its Streams client is RUNNING (start-up and rebalance are not processing).
+            double baselineFirst = timeUntilConsumed(sumByKey(), baselineProperties(scoringProps, options, 1), kafka, streams -> {
+            });
             Topology scoring = ScoringTopology.build(config, ScoringMetrics.NONE, TopicSerdes.of(registry.url()));
             double[] stateBytes = new double[2];
             double scoringSeconds = timeUntilConsumed(scoring, scoringProps, kafka, streams -> {
@@ -141,20 +145,20 @@ public final class ScoringBenchmark {
                 stateBytes[1] = totals[1];
             });
             Map<String, Long> written = written(kafka, config.applicationId());
-
-            Properties baselineProps = new Properties();
-            baselineProps.putAll(scoringProps);
-            baselineProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-sum-" + UUID.randomUUID());
-            baselineProps.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("sum-state").toString());
-            double baselineSeconds = timeUntilConsumed(sumByKey(), baselineProps, kafka, streams -> {
+            double baselineSecond = timeUntilConsumed(sumByKey(), baselineProperties(scoringProps, options, 2), kafka, streams -> {
             });
+            double baselineSeconds = (baselineFirst + baselineSecond) / 2;
+            System.out.printf(Locale.ROOT, "baseline runs: %.1f s before, %.1f s after the scoring run%n", baselineFirst, baselineSecond);
 
             double rate = options.signals() / scoringSeconds;
             double baselineRate = options.signals() / baselineSeconds;
             double bytesPerEntity = stateBytes[1] == 0 ? 0 : stateBytes[0] / stateBytes[1];
-            System.out.printf(Locale.ROOT, "%nForewarn scoring benchmark: %d signals, %d customers, %d products, %d partitions, %s;"
-                    + " broker in a child JVM, topologies in this JVM one after the other.%n",
-                    options.signals(), options.customers(), options.products(), options.partitions(), options.guarantee());
+            System.out.printf(Locale.ROOT, "%nForewarn scoring benchmark: %d signals, %d customers, %d products, %d partitions, %s,"
+                    + " %s stream threads; broker in a child JVM, topologies in this JVM one after the other; Java %s, Kafka %s,"
+                    + " %d cores.%n", options.signals(), options.customers(), options.products(), options.partitions(), options.guarantee(),
+                    scoringProps.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(
+                            scoringProps.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG))), System.getProperty("java.version"),
+                    org.apache.kafka.common.utils.AppInfoParser.getVersion(), Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "%-36s %10s %12s%n", "topology", "seconds", "records/s");
             System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "scoring (customers + products)", scoringSeconds, rate);
             System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "baseline sum-by-key", baselineSeconds, baselineRate);
@@ -188,11 +192,26 @@ public final class ScoringBenchmark {
     }
 
     /** Runs {@code topology} from a fresh start until its committed offsets reach the end of every input partition. */
+    private static Properties baselineProperties(Properties scoringProps, Options options, int run) {
+        Properties baselineProps = new Properties();
+        baselineProps.putAll(scoringProps);
+        baselineProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-sum-" + run + "-" + UUID.randomUUID());
+        baselineProps.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("sum-state-" + run).toString());
+        return baselineProps;
+    }
+
+    /** Seconds from the client's first RUNNING state until every input record is committed. */
     private static double timeUntilConsumed(Topology topology, Properties props, Map<String, Object> kafka, BeforeClose beforeClose)
             throws Exception {
         String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         try (Admin admin = Admin.create(kafka); KafkaStreams streams = new KafkaStreams(topology, props)) {
             Map<TopicPartition, Long> ends = offsets(admin, INPUTS, OffsetSpec.latest());
+            java.util.concurrent.atomic.AtomicLong running = new java.util.concurrent.atomic.AtomicLong();
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.compareAndSet(0, System.nanoTime());
+                }
+            });
             long started = System.nanoTime();
             streams.start();
             long lastReport = System.nanoTime();
@@ -208,7 +227,7 @@ public final class ScoringBenchmark {
                     throw new IllegalStateException(group + " stopped: " + streams.state());
                 }
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
+            double seconds = (System.nanoTime() - (running.get() == 0 ? started : running.get())) / 1e9;
             requireWholeInput(admin);
             beforeClose.accept(streams);
             streams.close(Duration.ofSeconds(60));
