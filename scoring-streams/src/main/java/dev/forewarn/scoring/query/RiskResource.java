@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -123,20 +122,25 @@ public final class RiskResource {
         long now = clock.millis();
         // Each task keeps its highest-ranked entities (EntityStores.TOP_SIZE ≥ the largest limit): read those, not every state.
         ReadOnlyKeyValueStore<String, EntityState> states = localStore(kafkaStreams, store);
-        // The rank key orders entities as their scores do at any common time: cut first, then explain only those. The cut
+        // The top store says which entities are in each task's top (its values are not kept current inside it); their
+        // states' rank keys order them as their scores do at any common time: cut first, then explain only those. The cut
         // keeps a margin: an entity whose own clock is ahead of now (signals a few minutes in the future) is shown at its
         // clock, a hair more decayed than its rank says, and may trade places with a near-tie.
-        List<KeyValue<String, Double>> ranks = new ArrayList<>();
-        try (KeyValueIterator<String, Double> ranked = kafkaStreams.store(StoreQueryParameters.fromNameAndType(EntityStores.top(type),
+        record Ranked(String id, EntityState state, double rank) {
+        }
+        List<Ranked> ranks = new ArrayList<>();
+        try (KeyValueIterator<String, Double> members = kafkaStreams.store(StoreQueryParameters.fromNameAndType(EntityStores.top(type),
                 QueryableStoreTypes.<String, Double>keyValueStore())).all()) {
-            ranked.forEachRemaining(ranks::add);
-            // Ties as the answer breaks them (by id), so the cut keeps the entities the merged list would show.
-            ranks.sort(Comparator.comparingDouble((KeyValue<String, Double> kv) -> kv.value).reversed().thenComparing(kv -> kv.key));
-            for (KeyValue<String, Double> rank : ranks.subList(0, Math.min(limit + limit / 5 + 10, ranks.size()))) {
-                EntityState state = states.get(rank.key);
+            while (members.hasNext()) {
+                String id = members.next().key;
+                EntityState state = states.get(id);
                 if (state != null) {
-                    entries.add(view(type, rank.key, state, now));
+                    ranks.add(new Ranked(id, state, model.rankKey(state)));
                 }
+            }
+            ranks.sort(Comparator.comparingDouble(Ranked::rank).reversed().thenComparing(Ranked::id));
+            for (Ranked ranked : ranks.subList(0, Math.min(limit + limit / 5 + 10, ranks.size()))) {
+                entries.add(view(type, ranked.id(), ranked.state(), now));
             }
         } catch (InvalidStateStoreException e) {
             Instances.unavailable(ctx, "the store is migrating: " + e.getMessage());
