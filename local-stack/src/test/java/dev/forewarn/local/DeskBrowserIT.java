@@ -114,9 +114,9 @@ class DeskBrowserIT {
         browser.get(desk + "/inbox");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/sign-in"));
         signIn("not-a-token");
-        assertThat(text(By.cssSelector("[role=alert]"))).contains("not valid");
+        expectText(By.cssSelector("[role=alert]"), "not valid");
         signIn(stack.deskToken());
-        assertThat(browser.getCurrentUrl()).endsWith("/inbox");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/inbox"));
 
         // Complaints over HTTP until the customer's alert fires.
         complaint(customer, "K-1", 5, HOSTILE);
@@ -128,9 +128,11 @@ class DeskBrowserIT {
         browser.get(desk + "/inbox");
         browser.findElement(By.name("q")).sendKeys(customer.substring(0, 10));
         browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("q="));
         WebElement row = browser.findElement(By.linkText("customer " + customer));
         screenshot("inbox");
         row.click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/entities/customer/"));
 
         // The entity page: the customer's words, shown as text (no markup ran: the title is the page's own).
         assertThat(browser.getCurrentUrl()).contains("/entities/customer/" + customer);
@@ -144,7 +146,7 @@ class DeskBrowserIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> repeats(customer) >= 1);
         browser.findElement(By.id("ack-comment")).sendKeys("called the customer");
         browser.findElement(By.xpath("//button[text()='Acknowledge']")).click();
-        assertThat(text(By.cssSelector("[role=status]"))).contains("Acknowledged");
+        expectText(By.cssSelector("[role=status]"), "Acknowledged");
         await().atMost(Duration.ofSeconds(30)).until(() -> api("/v1/alerts/" + alertId).path("state").asText().equals("ACKNOWLEDGED"));
         long repeatsAtAck = repeats(customer);
         await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> repeats(customer) <= repeatsAtAck + 1);
@@ -161,7 +163,7 @@ class DeskBrowserIT {
         browser.findElement(By.cssSelector("input[name=verdict][value=CONFIRMED]")).click();
         browser.findElement(By.id("fb-comment")).sendKeys("they were about to leave");
         browser.findElement(By.xpath("//button[text()='Send feedback']")).click();
-        assertThat(text(By.cssSelector("[role=status]"))).contains("feedback");
+        expectText(By.cssSelector("[role=status]"), "feedback");
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             browser.get(desk + "/quality");
             return Integer.parseInt(text(By.id("confirmed"))) >= 1;
@@ -171,17 +173,18 @@ class DeskBrowserIT {
         // A silence from the entity page (prefilled), then expired.
         browser.get(desk + "/entities/customer/" + customer);
         browser.findElement(By.xpath("//button[starts-with(text(), 'Silence this customer')]")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/silences"));
         assertThat(browser.findElement(By.id("s-id")).getAttribute("value")).isEqualTo(customer);
         browser.findElement(By.cssSelector("input[name=duration][value='1d']")).click();
         browser.findElement(By.id("s-comment")).sendKeys("on leave; the customer is handled");
         browser.findElement(By.xpath("//button[text()='Create silence']")).click();
-        assertThat(text(By.cssSelector("[role=status]"))).contains("Silence created");
+        expectText(By.cssSelector("[role=status]"), "Silence created");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             browser.get(desk + "/silences");
             return browser.findElements(By.xpath("//tr[td[contains(., '" + customer + "')] and td[text()='active']]")).size() == 1;
         });
         browser.findElement(By.xpath("//tr[td[contains(., '" + customer + "')]]//button[text()='Expire now']")).click();
-        assertThat(text(By.cssSelector("[role=status]"))).contains("expired");
+        expectText(By.cssSelector("[role=status]"), "expired");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             browser.get(desk + "/silences");
             return browser.findElements(By.xpath("//tr[td[contains(., '" + customer + "')]]")).isEmpty();
@@ -200,10 +203,11 @@ class DeskBrowserIT {
         String link = notification.oneClickAcknowledge().orElseThrow();
         assertThat(link).startsWith(desk + "/ack/");
         browser.findElement(By.cssSelector("form.signout button")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/sign-in"));
         browser.get(link);
         assertThat(api("/v1/alerts/" + secondId).path("state").asText()).isEqualTo("FIRING");
         browser.findElement(By.xpath("//button[starts-with(text(), 'Acknowledge')]")).click();
-        assertThat(text(By.cssSelector("main"))).contains("is acknowledged");
+        expectText(By.cssSelector("main"), "is acknowledged");
         await().atMost(Duration.ofSeconds(30)).until(() -> api("/v1/alerts/" + secondId).path("state").asText().equals("ACKNOWLEDGED"));
         // A tampered link is refused.
         browser.get(link.replace("sig=", "sig=x"));
@@ -225,6 +229,15 @@ class DeskBrowserIT {
         field.clear();
         field.sendKeys(token);
         browser.findElement(By.cssSelector("form.signin button[type=submit]")).click();
+    }
+
+    /**
+     * Waits for an element matched by {@code by} whose text contains {@code expected}: a click that submits a form returns
+     * before the browser has loaded the page the form leads to.
+     */
+    private void expectText(By by, String expected) {
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> browser.findElements(by).stream().anyMatch(e -> e.getText().contains(expected)));
     }
 
     private String text(By by) {
