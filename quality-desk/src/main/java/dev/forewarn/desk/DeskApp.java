@@ -93,6 +93,8 @@ public final class DeskApp {
         routes.get("/quality", ctx -> withSession(ctx, false, s -> quality(ctx, s)));
         routes.get("/ack/{id}", this::ackLinkPage);
         routes.post("/ack/{id}", this::ackLinkConfirm);
+        routes.exception(BackendFailure.class, (e, ctx) -> message(ctx, 502, "Not available",
+                "The data of this page could not be read: " + e.getMessage()));
         routes.error(404, "*", ctx -> {
             if (ctx.result() == null) {
                 message(ctx, 404, "Not found", "There is no page at this address.");
@@ -290,14 +292,29 @@ public final class DeskApp {
         return ids;
     }
 
-    /** Every alert matching {@code query}, following the cursor. */
+    /** A backend answered a list request with an error: the page says so instead of showing part of the data. */
+    public static final class BackendFailure extends RuntimeException {
+        private final Backend.Response response;
+
+        BackendFailure(String backend, Backend.Response response) {
+            super(backend + ": " + response.problem());
+            this.response = response;
+        }
+
+        public Backend.Response response() {
+            return response;
+        }
+    }
+
+    /** Every alert matching {@code query}, following the cursor; {@link BackendFailure} if a page fails. */
     private List<JsonNode> allPages(Map<String, String> query, String token) {
         List<JsonNode> all = new ArrayList<>();
         Map<String, String> page = new HashMap<>(query);
         for (int i = 0; i < 1000; i++) {
             Backend.Response response = alerting.get("/v1/alerts", page, token);
             if (!response.ok()) {
-                break;
+                // Never a partial list taken for the whole: at risk would show alerted entities, the quality page zeros.
+                throw new BackendFailure(alerting.name(), response);
             }
             response.body().path("alerts").forEach(all::add);
             JsonNode next = response.body().path("nextCursor");

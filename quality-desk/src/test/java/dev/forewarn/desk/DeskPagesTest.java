@@ -48,6 +48,14 @@ class DeskPagesTest {
             });
             // alerting-service knows no token here (the desk's own token list signs in)
             config.routes.get("/v1/me", ctx -> ctx.status(401).json(Map.of("title", "Unauthorized")));
+            config.routes.get("/v1/risk/top", ctx -> ctx.json(Map.of("items", List.of())));
+            // The whole-list reads (at risk, quality) ask for sparse fields: here alerting fails them.
+            config.routes.before("/v1/alerts", ctx -> {
+                if (ctx.queryParam("fields") != null) {
+                    ctx.status(503).json(Map.of("title", "Service Unavailable", "detail", "alert state is still loading"));
+                    ctx.skipRemainingHandlers();
+                }
+            });
             config.routes.get("/v1/alerts", ctx -> ctx.json(Map.of("total", 1, "nextCursor", "abc",
                 "alerts", List.of(Map.ofEntries(Map.entry("id", "CUSTOMER:" + HOSTILE_ID), Map.entry("entityType", "CUSTOMER"),
                         Map.entry("entityId", HOSTILE_ID), Map.entry("state", "FIRING"), Map.entry("level", "WARNING"),
@@ -124,6 +132,17 @@ class DeskPagesTest {
         HttpResponse<String> real = post("/alerts/CUSTOMER:C-1/ack", Map.of("comment", "x", "csrf", field(entity, "csrf")), session);
         assertThat(real.statusCode()).isEqualTo(303);
         assertThat(writes).containsExactly("CUSTOMER:C-1");
+    }
+
+    @Test
+    void shouldSayAPageCannotBeShownRatherThanShowPartOfItsData() throws Exception {
+        String session = signIn();
+
+        for (String page : List.of("/at-risk", "/quality")) {
+            HttpResponse<String> answer = get(page, session);
+            assertThat(answer.statusCode()).as(page).isEqualTo(502);
+            assertThat(answer.body()).as(page).contains("could not be read").contains("alert state is still loading");
+        }
     }
 
     private String signIn() throws Exception {
