@@ -64,6 +64,12 @@ public final class Backend {
         return send(request(path + queryString(query), token).GET().build());
     }
 
+    /** {@link #get}, on the HTTP client's own threads: for a page that needs several answers at once. */
+    public java.util.concurrent.CompletableFuture<Response> getAsync(String path, Map<String, String> query, String token) {
+        return client.sendAsync(request(path + queryString(query), token).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> error == null ? response(response) : unreachable(error));
+    }
+
     public Response post(String path, JsonNode body, String token) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
@@ -84,21 +90,29 @@ public final class Backend {
 
     private Response send(HttpRequest request) {
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body;
-            try {
-                body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            } catch (IOException e) {
-                body = JSON.createObjectNode();
-            }
-            return new Response(response.statusCode(), body);
+            return response(client.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
-            ObjectNode problem = JSON.createObjectNode().put("detail", name + " cannot be reached (" + e.getClass().getSimpleName() + ")");
-            return new Response(503, problem);
+            return unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Response(503, JSON.createObjectNode().put("detail", "interrupted"));
         }
+    }
+
+    private static Response response(HttpResponse<String> response) {
+        JsonNode body;
+        try {
+            body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            body = JSON.createObjectNode();
+        }
+        return new Response(response.statusCode(), body);
+    }
+
+    private Response unreachable(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        ObjectNode problem = JSON.createObjectNode().put("detail", name + " cannot be reached (" + cause.getClass().getSimpleName() + ")");
+        return new Response(503, problem);
     }
 
     /** Path segment encoding: ids come from signals and may hold anything. */

@@ -258,8 +258,8 @@ public final class DeskApp {
     private void atRisk(Context ctx, Sessions.Session s) {
         String type = "PRODUCT".equalsIgnoreCase(ctx.queryParam("entityType")) ? "PRODUCT" : "CUSTOMER";
         String by = "critical".equals(ctx.queryParam("by")) ? "critical" : "score";
-        CompletableFuture<Backend.Response> scores = CompletableFuture.supplyAsync(
-                () -> scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s)));
+        CompletableFuture<Backend.Response> scores = scoring.getAsync("/v1/risk/top", Map.of("entityType", type, "limit", "1000"),
+                scoringToken(s));
         Set<String> alerted = unresolvedAlertIds(type, s.token());
         Backend.Response top = scores.join();
         List<JsonNode> entities = new ArrayList<>();
@@ -462,8 +462,7 @@ public final class DeskApp {
     private void owners(Context ctx, Sessions.Session s) {
         Map<String, CompletableFuture<Backend.Response>> tops = new LinkedHashMap<>();
         for (String type : List.of("CUSTOMER", "PRODUCT")) {
-            tops.put(type, CompletableFuture.supplyAsync(() -> scoring.get("/v1/risk/top", Map.of("entityType", type, "limit", "1000"),
-                    scoringToken(s))));
+            tops.put(type, scoring.getAsync("/v1/risk/top", Map.of("entityType", type, "limit", "1000"), scoringToken(s)));
         }
         Backend.Response directory = alerting.get("/v1/owners", Map.of(), s.token());
         Set<String> owned = new HashSet<>();

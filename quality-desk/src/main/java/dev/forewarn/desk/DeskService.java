@@ -83,6 +83,8 @@ public final class DeskService implements AutoCloseable {
                 r -> r.caught());
         gauge(registry, "forewarn.desk.escalation.lead.median.seconds", "median warning lead time of the escalations caught", last,
                 r -> r.leadQuantile(0.5).map(Duration::toSeconds).orElse(0L));
+        io.micrometer.core.instrument.FunctionCounter.builder("forewarn.desk.evidence.unreadable", evidence, EvidenceIndex::unreadable)
+                .description("signal or audit records the evidence index could not read").register(registry);
         LOG.info("quality-desk listening on {}:{} (alerting {}, scoring {})", config.host(), http.port(), config.alertingUrl(),
                 config.scoringUrl());
         return new DeskService(http, evidence, scheduler);

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -74,6 +75,7 @@ public final class EvidenceIndex implements AutoCloseable {
     private final int escalationSeverity;
     private final AtomicBoolean caughtUp = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong unreadable = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -124,23 +126,7 @@ public final class EvidenceIndex implements AutoCloseable {
             kafka.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnds = kafka.endOffsets(partitions);
             while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
-                        continue;
-                    }
-                    try {
-                        readers.get(record.topic()).accept(record);
-                    } catch (RegistryUnavailableException e) {
-                        // Not bad data: read it again once the registry answers.
-                        LOG.warn("schema registry unavailable; evidence waits ({})", e.getMessage());
-                        kafka.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                        Thread.sleep(1000);
-                        break;
-                    } catch (SerializationException e) {
-                        LOG.debug("skipped an unreadable record {}-{}@{} (scoring dead-letters it)", record.topic(), record.partition(),
-                                record.offset());
-                    }
-                }
+                readBatch(kafka, readers, kafka.poll(Duration.ofMillis(500)));
                 if (!caughtUp.get() && startEnds.entrySet().stream().allMatch(e -> kafka.position(e.getKey()) >= e.getValue())) {
                     caughtUp.set(true);
                     LOG.info("evidence index caught up with the signal topics");
@@ -154,6 +140,41 @@ public final class EvidenceIndex implements AutoCloseable {
         } finally {
             kafka.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Indexes one batch, partition by partition. While the registry is unavailable (not bad data), every partition of the
+     * batch is put back where it stopped and read again a second later: the rest of the batch is not lost to the index.
+     * A record that cannot be read at all is counted and logged (scoring dead-letters it).
+     */
+    private void readBatch(Consumer<byte[], byte[]> kafka, Map<String, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>>> readers,
+                           ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        batch.partitions().forEach(p -> next.put(p, batch.records(p).get(0).offset()));
+        for (TopicPartition partition : batch.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : batch.records(partition)) {
+                try {
+                    if (record.value() != null) {
+                        readers.get(record.topic()).accept(record);
+                    }
+                } catch (RegistryUnavailableException e) {
+                    LOG.warn("schema registry unavailable; evidence waits ({})", e.getMessage());
+                    next.forEach(kafka::seek);
+                    Thread.sleep(1000);
+                    return;
+                } catch (SerializationException e) {
+                    unreadable.incrementAndGet();
+                    LOG.warn("skipped an unreadable record {}-{}@{} (scoring dead-letters it): {}", record.topic(), record.partition(),
+                            record.offset(), e.getMessage());
+                }
+                next.put(partition, record.offset() + 1);
+            }
+        }
+    }
+
+    /** Records of the topics that could not be read (not Avro of a known schema). */
+    public long unreadable() {
+        return unreadable.get();
     }
 
     /** True once the signals that were on the topics at start have been read. */

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * How good the warnings were over a period: the alerts that fired in it by their owners' feedback, the false-alarm
@@ -66,12 +67,14 @@ public record QualityReport(Instant from, Instant to, int fired, int confirmed, 
         int fired = 0;
         int confirmed = 0;
         int falseAlarms = 0;
-        Map<String, List<Instant>> firings = new HashMap<>();
+        Map<String, Instant> firedAt = new HashMap<>();
         for (JsonNode alert : alerts) {
-            List<Instant> times = firings(alert);
-            firings.put(alert.path("id").asText(), times);
-            Optional<Instant> firedAt = times.stream().findFirst();
-            if (firedAt.isPresent() && !firedAt.get().isBefore(from) && firedAt.get().isBefore(to)) {
+            Optional<Instant> at = firedAt(alert);
+            if (at.isEmpty()) {
+                continue;
+            }
+            firedAt.put(alert.path("id").asText(), at.get());
+            if (!at.get().isBefore(from) && at.get().isBefore(to)) {
                 fired++;
                 String verdict = alert.path("feedback").path("verdict").asText("");
                 if (verdict.equals("CONFIRMED")) {
@@ -83,15 +86,12 @@ public record QualityReport(Instant from, Instant to, int fired, int confirmed, 
         }
         List<Escalation> result = new ArrayList<>();
         for (EvidenceIndex.Signal complaint : escalations) {
-            Optional<Map.Entry<String, Instant>> earliest = lastFiringBefore(firings, "CUSTOMER:" + complaint.customerId(), complaint.occurredAt());
-            if (complaint.productId() != null) {
-                Optional<Map.Entry<String, Instant>> product = lastFiringBefore(firings, "PRODUCT:" + complaint.productId(), complaint.occurredAt());
-                if (product.isPresent() && (earliest.isEmpty() || product.get().getValue().isBefore(earliest.get().getValue()))) {
-                    earliest = product;
-                }
-            }
-            result.add(new Escalation(complaint, earliest.map(Map.Entry::getKey),
-                    earliest.map(e -> Duration.between(e.getValue(), complaint.occurredAt()))));
+            // The customer's or the product's alert that fired before the escalation; the earlier one if both did.
+            Optional<String> warnedBy = Stream.of("CUSTOMER:" + complaint.customerId(),
+                            complaint.productId() == null ? null : "PRODUCT:" + complaint.productId())
+                    .filter(id -> id != null && firedAt.containsKey(id) && firedAt.get(id).isBefore(complaint.occurredAt()))
+                    .min(Comparator.comparing(firedAt::get));
+            result.add(new Escalation(complaint, warnedBy, warnedBy.map(id -> Duration.between(firedAt.get(id), complaint.occurredAt()))));
         }
         result.sort(Comparator.comparing((Escalation e) -> e.complaint().occurredAt()).reversed());
         return new QualityReport(from, to, fired, confirmed, falseAlarms, List.copyOf(result));
@@ -102,14 +102,8 @@ public record QualityReport(Instant from, Instant to, int fired, int confirmed, 
      * alerting processed it, for alerts written before that field existed). Earlier firings of the same entity are
      * not kept by alerting-service once a new one starts.
      */
-    private static List<Instant> firings(JsonNode alert) {
+    private static Optional<Instant> firedAt(JsonNode alert) {
         String eventTime = alert.path("firedScoredAt").asText(null);
-        return View.parse(eventTime != null ? eventTime : alert.path("firedAt").asText(null)).map(List::of).orElse(List.of());
-    }
-
-    /** The alert's last firing before {@code at}: the warning episode the escalation fell in. */
-    private static Optional<Map.Entry<String, Instant>> lastFiringBefore(Map<String, List<Instant>> firings, String alertId, Instant at) {
-        return firings.getOrDefault(alertId, List.of()).stream().filter(t -> t.isBefore(at)).max(Comparator.naturalOrder())
-                .map(t -> Map.entry(alertId, t));
+        return View.parse(eventTime != null ? eventTime : alert.path("firedAt").asText(null));
     }
 }

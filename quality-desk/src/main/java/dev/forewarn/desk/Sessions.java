@@ -1,5 +1,6 @@
 package dev.forewarn.desk;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,7 +23,7 @@ public final class Sessions {
 
         /** Whether {@code presented} is this session's CSRF token (constant time). */
         public boolean csrfMatches(String presented) {
-            return presented != null && MessageDigest.isEqual(csrf.getBytes(), presented.getBytes());
+            return presented != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
         }
     }
 
