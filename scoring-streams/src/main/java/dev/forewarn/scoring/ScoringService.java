@@ -85,9 +85,6 @@ public final class ScoringService implements AutoCloseable {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // A signal is never skipped: a partition without committed offsets is read from its start.
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        // One stream thread per core (KAFKA_NUM_STREAM_THREADS overrides): a single thread left the second core of the
-        // benchmark machine idle (+42 % measured with two).
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors());
         props.putAll(config.kafkaProperties());
         return props;
     }
