@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * conditions under which alerting-service fires), once per episode: a new one only after the entity fell back below
  * WARNING. Time-driven work (SLA breaches, decay below a level) runs at each signal's time, as the service's scorer
  * does on stream time. An alert is <em>true</em> when its entity escalates within {@code window} after it; its lead is
- * the escalation time minus the alert time (an alert at the escalation itself is neither early nor true).
+ * the escalation time minus the alert time. An alert at or after the entity's escalation is a reaction to it: it counts
+ * neither as an alert nor as a false alarm (a model that reacts to the escalation itself is not thereby less precise).
  */
 public final class Backtest {
 
@@ -210,8 +211,8 @@ public final class Backtest {
             }
             Long escalation = escalatedAt.get(entry.getKey());
             for (long at : entry.getValue()) {
-                if (at < from || at >= until) {
-                    continue;
+                if (at < from || at >= until || escalation != null && at >= escalation) {
+                    continue; // outside the period, or a reaction to the escalation: neither early nor false
                 }
                 alertCount++;
                 if (escalation != null && at < escalation && escalation - at <= window.toMillis()) {
@@ -233,6 +234,48 @@ public final class Backtest {
             leads.add(lead);
         }
         return new Figures(entities, escalations, alertCount, trueAlerts, leads, weeks);
+    }
+
+    /**
+     * What a rule did for one family of entities (a labelled scenario set's grouping).
+     *
+     * @param entities    entities of the family
+     * @param escalated   of those, escalated in the judged period
+     * @param warned48h   escalated and warned at least 48 h ahead
+     * @param alerted     entities with at least one alert in the judged period before their escalation (if any)
+     * @param falseAlarms entities with an alert not followed by their escalation within the window
+     */
+    public record FamilyFigures(int entities, int escalated, int warned48h, int alerted, int falseAlarms) {
+    }
+
+    /** The report's figures per family ({@code families}: entity key → family); entities without a family are left out. */
+    public Map<String, FamilyFigures> byFamily(Report report, Map<String, String> families) {
+        Map<String, int[]> counts = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> entry : families.entrySet()) {
+            int[] c = counts.computeIfAbsent(entry.getValue(), f -> new int[5]);
+            c[0]++;
+            Long escalation = report.escalatedAt().get(entry.getKey());
+            boolean escalates = escalation != null && escalation >= from && escalation < until;
+            List<Long> fired = report.alerts().getOrDefault(entry.getKey(), List.of()).stream()
+                    .filter(at -> at >= from && at < until).toList();
+            if (escalates) {
+                c[1]++;
+                if (fired.stream().anyMatch(at -> at < escalation && escalation - at <= window.toMillis()
+                        && escalation - at >= Duration.ofHours(48).toMillis())) {
+                    c[2]++;
+                }
+            }
+            List<Long> before = fired.stream().filter(at -> escalation == null || at < escalation).toList();
+            if (!before.isEmpty()) {
+                c[3]++;
+                if (before.stream().anyMatch(at -> escalation == null || escalation - at > window.toMillis())) {
+                    c[4]++;
+                }
+            }
+        }
+        Map<String, FamilyFigures> result = new java.util.LinkedHashMap<>();
+        counts.forEach((family, c) -> result.put(family, new FamilyFigures(c[0], c[1], c[2], c[3], c[4])));
+        return result;
     }
 
     /**

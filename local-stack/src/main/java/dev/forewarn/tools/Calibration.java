@@ -68,7 +68,7 @@ final class Calibration {
         int tried = 0;
         for (Map<String, String> candidate : combinations()) {
             tried++;
-            Backtest.Figures f = fit.model(BacktestMain.model(environment, candidate), fitHistory).customers();
+            Backtest.Figures f = fit.model(HistoryOptions.model(environment, candidate), fitHistory).customers();
             boolean meets = f.precision() >= precisionFloor;
             if (best == null || better(f, meets, bestFigures, bestMeets)) {
                 best = candidate;
@@ -76,9 +76,9 @@ final class Calibration {
                 bestMeets = meets;
             }
         }
-        RiskModel.Config today = BacktestMain.model(environment, Map.of());
+        RiskModel.Config today = HistoryOptions.model(environment, Map.of());
         return new Result(best, bestMeets, tried, start, split, end, heldOut.model(today, sorted),
-                heldOut.model(BacktestMain.model(environment, best), sorted));
+                heldOut.model(HistoryOptions.model(environment, best), sorted));
     }
 
     /** Above the floor beats below it; then the higher recall at 48 h (above the floor) or precision (below it); then precision. */

@@ -1,0 +1,207 @@
+package dev.forewarn.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forewarn.events.Complaint;
+import dev.forewarn.ingest.signal.SignalParser;
+import dev.forewarn.ingest.signal.SignalType;
+import dev.forewarn.scoring.ScoringConfig;
+import dev.forewarn.scoring.intake.SignalIntake;
+import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.model.Signal;
+import dev.forewarn.service.Env;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a backtest's or a calibration's history comes from and what counts as an escalation: the options both
+ * commands share. Files are NDJSON in the ingest API's format (one signal per line, as {@code POST /v1/<kind>} takes
+ * them); each line is validated by ingest's own parser and turned into a signal by scoring's own intake. Instead of
+ * files, {@code --bootstrap-servers} reads the signal topics from {@code --from} to {@code --to} (record timestamps are
+ * the signals' event time; {@code offsetsForTimes} finds where to start), through scoring's intake too.
+ */
+final class HistoryOptions {
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().build());
+
+    @Option(names = "--reports", description = "NDJSON of reports (the ingest API's format)")
+    List<Path> reports = new ArrayList<>();
+
+    @Option(names = "--complaints", description = "NDJSON of complaints")
+    List<Path> complaints = new ArrayList<>();
+
+    @Option(names = "--returns", description = "NDJSON of returns")
+    List<Path> returns = new ArrayList<>();
+
+    @Option(names = "--bootstrap-servers", description = "read the signal topics of this Kafka cluster instead of files")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description = "the schema registry of those topics (default $SCHEMA_REGISTRY_URL or http://localhost:8081)")
+    String registryUrl;
+
+    @Option(names = "--from", description = "with --bootstrap-servers: first event time, ISO-8601 or a duration ago (90d); default: all")
+    String from;
+
+    @Option(names = "--to", description = "with --bootstrap-servers: end of the period (exclusive), ISO-8601 or a duration ago; default: now")
+    String to;
+
+    @Option(names = "--escalation-severity", defaultValue = "5",
+            description = "a complaint at least this severe is an escalation (default 5; the desk's DESK_ESCALATION_SEVERITY)")
+    int escalationSeverity;
+
+    @Option(names = "--escalation-category", defaultValue = "cancellation",
+            description = "a complaint of this category is an escalation too (default cancellation; the desk's DESK_ESCALATION_CATEGORY)")
+    String escalationCategory;
+
+    @Option(names = "--window", defaultValue = "30d", description = "an alert is true when its entity escalates within this long (default 30d)")
+    String window;
+
+    @Option(names = "--labels", description = "CSV of escalations, customerId,escalatedAt (ISO-8601) per line, instead of the complaint rule")
+    Path labels;
+
+    @Option(names = "--families", description = "CSV entity,family[,...] (as `forewarn scenarios` writes): figures per family too")
+    Path families;
+
+    /** The history read, and how many lines ingest's rules refused. */
+    record Loaded(List<Backtest.Event> history, int refused) {
+    }
+
+    Loaded load() throws IOException {
+        List<Backtest.Event> history = new ArrayList<>();
+        int refused = 0;
+        for (Map.Entry<SignalType, List<Path>> input : Map.of(SignalType.REPORT, reports, SignalType.COMPLAINT, complaints,
+                SignalType.RETURN, returns).entrySet()) {
+            for (Path file : input.getValue()) {
+                refused += read(input.getKey(), file, history);
+            }
+        }
+        if (bootstrapServers != null) {
+            Instant now = Instant.now();
+            refused += SignalTopics.read(bootstrapServers, registryUrl, from == null ? Instant.EPOCH : instant(from, now),
+                    to == null ? now : instant(to, now), (record, signal) -> history.add(new Backtest.Event(signal, escalation(record))));
+        }
+        return new Loaded(history, refused);
+    }
+
+    Backtest backtest() throws IOException {
+        return new Backtest(new Env(Map.of("WINDOW", window)).duration("WINDOW", Duration.ofDays(30)),
+                labels == null ? null : labels(labels));
+    }
+
+    /** Entity key → family from {@code --families}, empty without it. */
+    Map<String, String> families() throws IOException {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (families == null) {
+            return result;
+        }
+        List<String> lines = Files.readAllLines(families, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] parts = lines.get(i).split(",");
+            if (lines.get(i).isBlank() || i == 0 && parts[0].equalsIgnoreCase("entity")) {
+                continue;
+            }
+            if (parts.length < 2 || !parts[0].contains(":")) {
+                throw new IllegalArgumentException(families + " line " + (i + 1) + ": expected entity,family (entity as CUSTOMER:id or PRODUCT:id)");
+            }
+            result.put(parts[0].trim(), parts[1].trim());
+        }
+        return result;
+    }
+
+    /** Parses one NDJSON file with ingest's parser (no clock limit on age: history is old) into history events. */
+    private int read(SignalType type, Path file, List<Backtest.Event> history) throws IOException {
+        SignalParser parser = new SignalParser(new SignalParser.Rules(Duration.ofMinutes(5), Duration.ofDays(365L * 100), false,
+                Clock.systemUTC()));
+        int refused = 0;
+        List<String> problems = new ArrayList<>();
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode item;
+                try {
+                    item = JSON.readTree(line);
+                } catch (IOException e) {
+                    refused++;
+                    continue;
+                }
+                if (!(parser.parse(type, item, "backtest", Optional.empty()) instanceof SignalParser.Valid valid)) {
+                    refused++;
+                    continue;
+                }
+                problems.clear();
+                Signal signal = SignalIntake.toSignal(valid.record(), problems);
+                if (signal == null) {
+                    refused++;
+                    continue;
+                }
+                history.add(new Backtest.Event(signal, escalation(valid.record())));
+            }
+        }
+        return refused;
+    }
+
+    /** {@code customerId,escalatedAt} lines (a header line and blank lines are skipped) → entity key → time. */
+    static Map<String, Long> labels(Path file) throws IOException {
+        Map<String, Long> labels = new HashMap<>();
+        int number = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            number++;
+            String[] parts = line.split(",");
+            if (line.isBlank() || number == 1 && parts[0].trim().equalsIgnoreCase("customerId")) {
+                continue;
+            }
+            try {
+                labels.merge("CUSTOMER:" + parts[0].trim(), Instant.parse(parts[1].trim()).toEpochMilli(), Math::min);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + " line " + number + ": expected customerId,escalatedAt (ISO-8601)");
+            }
+        }
+        return labels;
+    }
+
+    private boolean escalation(SpecificRecord record) {
+        return record instanceof Complaint c && (c.getSeverity() >= escalationSeverity
+                || c.getCategory() != null && c.getCategory().equalsIgnoreCase(escalationCategory));
+    }
+
+    /** The model configuration the service would read from {@code environment} with {@code overrides} on top. */
+    static RiskModel.Config model(Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, String> variables = new HashMap<>();
+        environment.forEach((k, v) -> {
+            if (k.startsWith("SCORING_")) {
+                variables.put(k, v);
+            }
+        });
+        variables.putAll(overrides);
+        variables.put("SCORING_AUTH_DISABLED", "true"); // only the model is read
+        return ScoringConfig.fromEnv(new Env(variables)).model();
+    }
+
+    /** An ISO-8601 instant, or a duration before {@code now} ({@code 30d}). */
+    static Instant instant(String text, Instant now) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return now.minus(Env.parseDuration(text));
+        }
+    }
+}
