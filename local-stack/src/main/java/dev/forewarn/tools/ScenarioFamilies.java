@@ -21,7 +21,8 @@ import java.util.Random;
  *
  * <ul>
  * <li>{@code calm} — background: a signal a week on average, mostly confirmations, ideas, harmless returns and small
- *     complaints resolved in time. Must stay quiet.</li>
+ *     complaints resolved in time. Must stay quiet; so must the products they name ({@code calm-product}), though each
+ *     gathers the background of many customers.</li>
  * <li>{@code slow-deterioration} — over five to seven weeks, medium-severity signals (negative feedback of severity 2–3,
  *     complaints of severity 2–3, returns not as described) arrive ever faster, then the customer cancels. No single
  *     signal is alarming; the rising inflow is. Must be warned days ahead.</li>
@@ -46,7 +47,7 @@ import java.util.Random;
 public final class ScenarioFamilies {
 
     /** The families, in the order reports list them. */
-    public static final List<String> FAMILIES = List.of("calm", "slow-deterioration", "sudden-deterioration", "isolated-severe",
+    public static final List<String> FAMILIES = List.of("calm", "calm-product", "slow-deterioration", "sudden-deterioration", "isolated-severe",
             "frequent-small", "defect-wave", "seasonal-returns", "unwarnable");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,6 +118,7 @@ public final class ScenarioFamilies {
         next = assign(customers, next, share(population, 0.005), "unwarnable");
         int waves = Math.max(2, products / 20);
         calmProducts = List.copyOf(productIds.subList(waves, productIds.size()));
+        calmProducts.forEach(product -> families.put("PRODUCT:" + product, "calm-product"));
         long season = between(start + 25 * DAY, end - 20 * DAY);
         for (String customer : customers) {
             String family = families.getOrDefault(key(customer), "calm");
@@ -361,7 +363,7 @@ public final class ScenarioFamilies {
         return Collections.unmodifiableList(events);
     }
 
-    /** Entity key ({@code CUSTOMER:id}, {@code PRODUCT:id}) → family; products only for defect waves. */
+    /** Entity key ({@code CUSTOMER:id}, {@code PRODUCT:id}) → family. */
     public Map<String, String> families() {
         return Collections.unmodifiableMap(families);
     }

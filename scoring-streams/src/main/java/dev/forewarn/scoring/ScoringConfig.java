@@ -116,7 +116,7 @@ public record ScoringConfig(String applicationId, String registryUrl, String hos
                 env.duration("SCORING_HORIZON", defaults.horizon()),
                 env.integer("SCORING_HYSTERESIS", (int) defaults.hysteresis(), 0, 20),
                 defaults.topContributors(), defaults.maxOpenComplaints(), defaults.maxClosedComplaints(),
-                defaults.complaintMemory());
+                defaults.complaintMemory(), env.flag("SCORING_INFLOW_NET", defaults.netInflow()));
         return new ScoringConfig(
                 env.string("SCORING_APPLICATION_ID", "forewarn-scoring"),
                 env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),

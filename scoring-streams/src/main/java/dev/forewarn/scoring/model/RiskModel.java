@@ -72,14 +72,24 @@ public final class RiskModel {
      *                           beyond, the one closed earliest is forgotten)
      * @param complaintMemory    how long a closed complaint is remembered after its latest status change, on the
      *                           entity's clock (30 days)
+     * @param netInflow          whether the inflow rate λ counts what lowers risk too (resolutions in time,
+     *                           confirmations), as the pressure does: then {@code λ/k} is the level the pressure really
+     *                           tends to, and a customer whose many complaints are all resolved in time is not projected to
+     *                           CRITICAL; otherwise λ counts only what raises risk (before calibration)
      */
     public record Config(Weights weights, Duration halfLife, double scale, Duration inflowHalfLife, Duration horizon,
                          double hysteresis, int topContributors, int maxOpenComplaints, int maxClosedComplaints,
-                         Duration complaintMemory) {
+                         Duration complaintMemory, boolean netInflow) {
 
         public static Config defaults() {
             return new Config(Weights.defaults(), Duration.ofDays(14), 20, Duration.ofDays(2), Duration.ofHours(72), 5, 5, 32,
-                    8, Duration.ofDays(30));
+                    8, Duration.ofDays(30), false);
+        }
+
+        /** This configuration with closed complaints remembered as given (tests of late status changes). */
+        public Config withComplaintMemory(int maxClosed, Duration memory) {
+            return new Config(weights, halfLife, scale, inflowHalfLife, horizon, hysteresis, topContributors, maxOpenComplaints,
+                    maxClosed, memory, netInflow);
         }
     }
 
@@ -252,7 +262,12 @@ public final class RiskModel {
 
     /** Adds weight {@code w} at {@code te}, exactly and order-independently (see the class comment). */
     private void add(EntityState s, double w, long te) {
-        add(s, w, te, w > 0 ? w : 0);
+        add(s, w, te, inflowOf(w));
+    }
+
+    /** What a weight adds to the inflow rate: all of it with {@link Config#netInflow}, else its positive part. */
+    private double inflowOf(double w) {
+        return w > 0 || config.netInflow() ? w : 0;
     }
 
     /** Adds {@code w} to the pressure and {@code inflow} to the inflow sum, both at {@code te}. */
@@ -394,7 +409,7 @@ public final class RiskModel {
     private void reconcile(EntityState s, List<EntityState.Contributor> before, List<EntityState.Contributor> after) {
         for (EntityState.Contributor gone : before) {
             if (!after.contains(gone)) {
-                add(s, -gone.weight(), gone.occurredAt(), gone.weight() > 0 ? -gone.weight() : 0);
+                add(s, -gone.weight(), gone.occurredAt(), -inflowOf(gone.weight()));
                 s.top.remove(gone);
                 s.breachedSlas -= gone.kind() == SignalKind.SLA_BREACH ? 1 : 0;
             }

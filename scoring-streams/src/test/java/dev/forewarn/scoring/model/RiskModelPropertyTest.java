@@ -30,9 +30,7 @@ class RiskModelPropertyTest {
 
     private final RiskModel model = new RiskModel(RiskModel.Config.defaults());
     /** Remembers closed complaints for longer than any test history, so every late status change still finds its complaint. */
-    private final RiskModel longMemory = new RiskModel(new RiskModel.Config(RiskModel.Config.defaults().weights(),
-            java.time.Duration.ofDays(14), 20, java.time.Duration.ofDays(2), java.time.Duration.ofHours(72), 5, 5, 32, 64,
-            java.time.Duration.ofDays(365)));
+    private final RiskModel longMemory = new RiskModel(RiskModel.Config.defaults().withComplaintMemory(64, java.time.Duration.ofDays(365)));
 
     /** A random history: reports, returns and complaint lifecycles over 30 days, in time order. */
     @Provide
