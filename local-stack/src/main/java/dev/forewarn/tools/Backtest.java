@@ -66,11 +66,11 @@ public final class Backtest {
     public record Report(Figures customers, Figures products, Map<String, Long> escalatedAt, Map<String, List<Long>> alerts) {
     }
 
-    private record Due(long at, String key) implements Comparable<Due> {
+    private record Due(long at, Entity entity) implements Comparable<Due> {
         @Override
         public int compareTo(Due o) {
             int t = Long.compare(at, o.at);
-            return t != 0 ? t : key.compareTo(o.key);
+            return t != 0 ? t : entity.key.compareTo(o.entity.key);
         }
     }
 
@@ -108,35 +108,75 @@ public final class Backtest {
     public Report model(RiskModel.Config config, List<Event> history) {
         RiskModel model = new RiskModel(config);
         List<Event> sorted = sorted(history);
-        Map<String, EntityState> states = new HashMap<>();
-        Map<String, Boolean> alerting = new HashMap<>();
-        Map<String, List<Long>> alerts = new HashMap<>();
-        NavigableSet<Due> due = new TreeSet<>();
+        Map<String, Entity> customers = new HashMap<>();
+        Map<String, Entity> products = new HashMap<>();
+        java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>();
         for (Event e : sorted) {
             long t = e.signal().occurredAt();
-            while (!due.isEmpty() && due.first().at() <= t) {
-                Due d = due.pollFirst();
-                EntityState s = states.get(d.key());
-                if (s != null && s.scheduledAt == d.at()) {
+            while (!due.isEmpty() && due.peek().at() <= t) {
+                Due d = due.poll();
+                EntityState s = d.entity().state;
+                if (s.scheduledAt == d.at()) {
                     s.scheduledAt = EntityState.NONE;
-                    observe(d.key(), model.advance(s, t), alerting, alerts);
-                    schedule(model, d.key(), s, due);
+                    d.entity().observe(model.advance(s, t));
+                    schedule(model, d.entity(), due);
                 }
             }
-            for (String key : keys(e.signal())) {
-                EntityState s = states.computeIfAbsent(key, k -> new EntityState());
-                observe(key, model.apply(s, e.signal()), alerting, alerts);
-                schedule(model, key, s, due);
+            Entity customer = customers.computeIfAbsent(e.signal().customerId(), id -> new Entity("CUSTOMER:" + id));
+            customer.observe(model.apply(customer.state, e.signal()));
+            schedule(model, customer, due);
+            if (e.signal().productId() != null) {
+                Entity product = products.computeIfAbsent(e.signal().productId(), id -> new Entity("PRODUCT:" + id));
+                product.observe(model.apply(product.state, e.signal()));
+                schedule(model, product, due);
             }
         }
-        return report(sorted, alerts);
+        Map<String, List<Long>> alerts = new HashMap<>();
+        for (Map<String, Entity> entities : List.of(customers, products)) {
+            entities.values().stream().filter(entity -> !entity.alerts.isEmpty()).forEach(entity -> alerts.put(entity.key, entity.alerts));
+        }
+        return report(sorted, alerts, customers.size(), products.size());
+    }
+
+    /** One entity of a replay: its state, whether an alert of it is firing, and when each of its alerts fired. */
+    private static final class Entity {
+        final String key;
+        final EntityState state = new EntityState();
+        final List<Long> alerts = new ArrayList<>(0);
+        boolean alerting;
+
+        Entity(String key) {
+            this.key = key;
+        }
+
+        /** An alert fires on entering WARNING or CRITICAL or on a CRITICAL prediction; a new one only after falling below WARNING. */
+        void observe(List<RiskModel.Transition> transitions) {
+            for (RiskModel.Transition t : transitions) {
+                RiskLevel level = t.kind() == TransitionKind.PREDICTED ? t.from() : t.to();
+                boolean firing = level == RiskLevel.WARNING || level == RiskLevel.CRITICAL || t.kind() == TransitionKind.PREDICTED;
+                if (firing && !alerting) {
+                    alerts.add(t.occurredAt());
+                }
+                if (t.kind() != TransitionKind.PREDICTED) {
+                    alerting = level == RiskLevel.WARNING || level == RiskLevel.CRITICAL;
+                } else if (firing) {
+                    alerting = true;
+                }
+            }
+        }
     }
 
     /** The reactive rule's figures: an alert at an entity's first complaint of severity 4 or more. */
     public Report baseline(List<Event> history) {
         List<Event> sorted = sorted(history);
         Map<String, List<Long>> alerts = new HashMap<>();
+        java.util.Set<String> customers = new java.util.HashSet<>();
+        java.util.Set<String> products = new java.util.HashSet<>();
         for (Event e : sorted) {
+            customers.add(e.signal().customerId());
+            if (e.signal().productId() != null) {
+                products.add(e.signal().productId());
+            }
             if (e.signal().kind() == dev.forewarn.events.SignalKind.COMPLAINT && e.signal().severity() >= 4) {
                 for (String key : keys(e.signal())) {
                     alerts.computeIfAbsent(key, k -> new ArrayList<>());
@@ -146,62 +186,46 @@ public final class Backtest {
                 }
             }
         }
-        return report(sorted, alerts);
+        return report(sorted, alerts, customers.size(), products.size());
     }
 
-    private static void schedule(RiskModel model, String key, EntityState s, NavigableSet<Due> due) {
+    /** Queues the entity's next due time; an entry it no longer matches ({@code scheduledAt}) is skipped when it comes up. */
+    private static void schedule(RiskModel model, Entity entity, java.util.Queue<Due> due) {
+        EntityState s = entity.state;
         long next = model.nextDue(s);
-        if (next != s.scheduledAt && s.scheduledAt != EntityState.NONE) {
-            due.remove(new Due(s.scheduledAt, key));
+        if (next != s.scheduledAt && next != EntityState.NONE) {
+            due.add(new Due(next, entity));
         }
         s.scheduledAt = next;
-        if (next != EntityState.NONE) {
-            due.add(new Due(next, key));
-        }
     }
 
-    private static void observe(String key, List<RiskModel.Transition> transitions, Map<String, Boolean> alerting,
-                                Map<String, List<Long>> alerts) {
-        for (RiskModel.Transition t : transitions) {
-            RiskLevel level = t.kind() == TransitionKind.PREDICTED ? t.from() : t.to();
-            boolean firing = level == RiskLevel.WARNING || level == RiskLevel.CRITICAL || t.kind() == TransitionKind.PREDICTED;
-            boolean was = alerting.getOrDefault(key, false);
-            if (firing && !was) {
-                alerts.computeIfAbsent(key, k -> new ArrayList<>()).add(t.occurredAt());
-            }
-            if (t.kind() != TransitionKind.PREDICTED) {
-                alerting.put(key, level == RiskLevel.WARNING || level == RiskLevel.CRITICAL);
-            } else if (firing) {
-                alerting.put(key, true);
-            }
-        }
-    }
-
-    private Report report(List<Event> sorted, Map<String, List<Long>> alerts) {
+    private Report report(List<Event> sorted, Map<String, List<Long>> alerts, int customerCount, int productCount) {
         Map<String, Long> escalatedAt = new HashMap<>();
-        Map<String, Boolean> seen = new HashMap<>();
+        java.util.Set<String> labelledOnly = new java.util.HashSet<>();
         long first = sorted.isEmpty() ? 0 : sorted.get(0).signal().occurredAt();
         long last = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).signal().occurredAt();
         for (Event e : sorted) {
-            for (String key : keys(e.signal())) {
-                seen.put(key, true);
-                if (labels == null && e.escalation()) {
+            if (labels == null && e.escalation()) {
+                for (String key : keys(e.signal())) {
                     escalatedAt.putIfAbsent(key, e.signal().occurredAt());
                 }
             }
         }
         if (labels != null) {
             escalatedAt.putAll(labels);
-            labels.keySet().forEach(key -> seen.put(key, true));
+            labelledOnly.addAll(labels.keySet());
+            if (!labelledOnly.isEmpty()) {
+                sorted.forEach(e -> labelledOnly.remove("CUSTOMER:" + e.signal().customerId()));
+            }
         }
         double weeks = (Math.min(last, until) - Math.max(first, from)) / (double) Duration.ofDays(7).toMillis();
-        return new Report(figures("CUSTOMER:", seen, escalatedAt, alerts, weeks), figures("PRODUCT:", seen, escalatedAt, alerts, weeks),
-                Map.copyOf(escalatedAt), Map.copyOf(alerts));
+        // A labelled customer without any signal is an entity of the history too (one the model could not warn of).
+        return new Report(figures("CUSTOMER:", customerCount + labelledOnly.size(), escalatedAt, alerts, weeks),
+                figures("PRODUCT:", productCount, escalatedAt, alerts, weeks), Map.copyOf(escalatedAt), Map.copyOf(alerts));
     }
 
-    private Figures figures(String prefix, Map<String, Boolean> seen, Map<String, Long> escalatedAt, Map<String, List<Long>> alerts,
+    private Figures figures(String prefix, int entities, Map<String, Long> escalatedAt, Map<String, List<Long>> alerts,
                             double weeks) {
-        int entities = (int) seen.keySet().stream().filter(k -> k.startsWith(prefix)).count();
         int alertCount = 0;
         int trueAlerts = 0;
         List<Long> leads = new ArrayList<>();
@@ -311,9 +335,18 @@ public final class Backtest {
                 : List.of("CUSTOMER:" + s.customerId(), "PRODUCT:" + s.productId());
     }
 
-    private static List<Event> sorted(List<Event> history) {
-        List<Event> sorted = new ArrayList<>(history);
-        sorted.sort(Comparator.comparingLong((Event e) -> e.signal().occurredAt()).thenComparing(e -> e.signal().eventId()));
-        return sorted;
+    private static final Comparator<Event> EVENT_TIME = Comparator.comparingLong((Event e) -> e.signal().occurredAt())
+            .thenComparing(e -> e.signal().eventId());
+
+    /** The history in event-time order: as it is when it already is (a loaded history is sorted once), else a sorted copy. */
+    static List<Event> sorted(List<Event> history) {
+        for (int i = 1; i < history.size(); i++) {
+            if (EVENT_TIME.compare(history.get(i - 1), history.get(i)) > 0) {
+                List<Event> sorted = new ArrayList<>(history);
+                sorted.sort(EVENT_TIME);
+                return sorted;
+            }
+        }
+        return history;
     }
 }

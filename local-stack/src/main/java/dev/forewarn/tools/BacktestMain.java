@@ -39,7 +39,7 @@ public final class BacktestMain implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
-    HistoryOptions input = new HistoryOptions();
+    public HistoryOptions input = new HistoryOptions();
 
     @Option(names = "--entities", description = "write one CSV row per escalated or alerted entity (today's configuration) to this file")
     Path entities;

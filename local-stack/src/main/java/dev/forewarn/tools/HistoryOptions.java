@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * files, {@code --bootstrap-servers} reads the signal topics from {@code --from} to {@code --to} (record timestamps are
  * the signals' event time; {@code offsetsForTimes} finds where to start), through scoring's intake too.
  */
-final class HistoryOptions {
+public final class HistoryOptions {
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().build());
 
@@ -79,10 +79,10 @@ final class HistoryOptions {
     Path families;
 
     /** The history read, and how many lines ingest's rules refused. */
-    record Loaded(List<Backtest.Event> history, int refused) {
+    public record Loaded(List<Backtest.Event> history, int refused) {
     }
 
-    Loaded load() throws IOException {
+    public Loaded load() throws IOException {
         List<Backtest.Event> history = new ArrayList<>();
         int refused = 0;
         for (Map.Entry<SignalType, List<Path>> input : Map.of(SignalType.REPORT, reports, SignalType.COMPLAINT, complaints,
@@ -96,10 +96,10 @@ final class HistoryOptions {
             refused += SignalTopics.read(bootstrapServers, registryUrl, from == null ? Instant.EPOCH : instant(from, now),
                     to == null ? now : instant(to, now), (record, signal) -> history.add(new Backtest.Event(signal, escalation(record))));
         }
-        return new Loaded(history, refused);
+        return new Loaded(Backtest.sorted(history), refused);
     }
 
-    Backtest backtest() throws IOException {
+    public Backtest backtest() throws IOException {
         return new Backtest(new Env(Map.of("WINDOW", window)).duration("WINDOW", Duration.ofDays(30)),
                 labels == null ? null : labels(labels));
     }
@@ -184,7 +184,7 @@ final class HistoryOptions {
     }
 
     /** The model configuration the service would read from {@code environment} with {@code overrides} on top. */
-    static RiskModel.Config model(Map<String, String> environment, Map<String, String> overrides) {
+    public static RiskModel.Config model(Map<String, String> environment, Map<String, String> overrides) {
         Map<String, String> variables = new HashMap<>();
         environment.forEach((k, v) -> {
             if (k.startsWith("SCORING_")) {

@@ -94,7 +94,7 @@ final class FieldReader {
 
     /** No C0 or C1 control character (tab and line breaks included), no DEL, no Unicode line or paragraph separator. */
     public static boolean isPrintableId(String text) {
-        return text.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029);
+        return dev.forewarn.service.Ids.isPrintable(text);
     }
 
     /** Control characters (other than tab and line breaks) and unpaired surrogates cannot be stored faithfully. */

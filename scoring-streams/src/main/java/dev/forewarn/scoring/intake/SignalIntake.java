@@ -149,7 +149,7 @@ public final class SignalIntake implements Processor<byte[], byte[], String, Int
 
     /** Ids go into keys, logs and messages: no control character, tab or line break (ingest refuses them the same way). */
     private static void printable(List<String> problems, String name, String id) {
-        if (id != null && id.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029)) {
+        if (id != null && !dev.forewarn.service.Ids.isPrintable(id)) {
             problems.add(name + " contains control characters, tabs or line breaks");
         }
     }

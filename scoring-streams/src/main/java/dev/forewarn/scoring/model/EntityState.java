@@ -92,6 +92,14 @@ public final class EntityState {
      */
     public long changeSeq;
 
+    /**
+     * A cache of the model's ranks of {@link #top} (a logarithm each), valid while {@code rankedTop[i]} is the very
+     * contributor at {@code top.get(i)} and the half-life is the one they were computed under. Not part of the state.
+     */
+    Contributor[] rankedTop = new Contributor[0];
+    double[] topRanks = new double[0];
+    double rankedHalfLifeMs;
+
     /** How many of its complaints are open. */
     public int openComplaints() {
         int open = 0;

@@ -363,18 +363,30 @@ public final class RiskModel {
     }
 
     Lifecycle lifecycle(EntityState.Complaint c, long clock) {
-        List<EntityState.Contributor> effects = new ArrayList<>(2);
+        return lifecycle(c, clock, true);
+    }
+
+    /** Only the due time of the complaint's open SLA not yet breached ({@link EntityState#NONE} if none): no effects built. */
+    private long pendingDue(EntityState.Complaint c, long clock) {
+        // A complaint whose last change (in time) is a resolution has no SLA running.
+        return c.isOpen() ? lifecycle(c, clock, false).pendingDue() : EntityState.NONE;
+    }
+
+    private Lifecycle lifecycle(EntityState.Complaint c, long clock, boolean withEffects) {
+        List<EntityState.Contributor> effects = withEffects ? new ArrayList<>(2) : null;
         boolean open = false;
         boolean breached = false;
         long due = EntityState.NONE;
         int episode = 0;
         for (EntityState.StatusChange change : c.changes) {
             if (open && !breached && due != EntityState.NONE && due < change.at()) {
-                effects.add(breach(c, episode, due));
+                if (withEffects) {
+                    effects.add(breach(c, episode, due));
+                }
                 breached = true;
             }
             if (change.status() == ComplaintStatus.RESOLVED) {
-                if (open && !breached) {
+                if (open && !breached && withEffects) {
                     effects.add(new EntityState.Contributor(c.complaintId + "#resolved" + suffix(episode), SignalKind.COMPLAINT,
                             c.productId, change.at(), config.weights().complaintResolvedInSla() * c.kanoFactor));
                 }
@@ -390,10 +402,12 @@ public final class RiskModel {
         }
         boolean pending = open && !breached && due != EntityState.NONE;
         if (pending && due <= clock) {
-            effects.add(breach(c, episode, due));
+            if (withEffects) {
+                effects.add(breach(c, episode, due));
+            }
             pending = false;
         }
-        return new Lifecycle(effects, pending ? due : EntityState.NONE);
+        return new Lifecycle(withEffects ? effects : List.of(), pending ? due : EntityState.NONE);
     }
 
     private EntityState.Contributor breach(EntityState.Complaint c, int episode, long due) {
@@ -445,7 +459,7 @@ public final class RiskModel {
         s.complaintLog.forEach(c -> (c.isOpen() ? open : closed).add(c));
         if (open.size() > config.maxOpenComplaints()) {
             open.sort(Comparator.comparingLong((EntityState.Complaint c) -> {
-                long due = lifecycle(c, clock).pendingDue();
+                long due = pendingDue(c, clock);
                 return due == EntityState.NONE ? Long.MAX_VALUE : due;
             }).thenComparing(c -> c.complaintId));
             s.complaintLog.removeAll(open.subList(config.maxOpenComplaints(), open.size()));
@@ -461,11 +475,57 @@ public final class RiskModel {
      * their order at any common time, so the kept set does not depend on arrival order.
      */
     private void remember(EntityState s, EntityState.Contributor contributor) {
-        s.top.add(contributor);
-        s.top.sort(Comparator.comparingDouble(this::rank).reversed().thenComparing(EntityState.Contributor::eventId));
+        // The list is kept in this order (rank descending, then event id), so the new one goes after every contributor
+        // that orders before it or equal to it, where a stable sort of the list with it appended would place it. A list
+        // stored under another half-life may be out of this order: then it is sorted whole, as it always was.
+        double[] ranks = ranks(s);
+        double rank = rank(contributor);
+        int at = ranks.length;
+        boolean ordered = true;
+        for (int i = 0; i < ranks.length && ordered; i++) {
+            EntityState.Contributor kept = s.top.get(i);
+            ordered = i == 0 || ranks[i] < ranks[i - 1] || ranks[i] == ranks[i - 1] && kept.eventId().compareTo(s.top.get(i - 1).eventId()) >= 0;
+            if (at == ranks.length && (ranks[i] < rank || ranks[i] == rank && kept.eventId().compareTo(contributor.eventId()) > 0)) {
+                at = i;
+            }
+        }
+        if (ordered) {
+            s.top.add(at, contributor);
+        } else {
+            s.top.add(contributor);
+            s.top.sort(Comparator.comparingDouble(this::rank).reversed().thenComparing(EntityState.Contributor::eventId));
+        }
         while (s.top.size() > config.topContributors()) {
             s.top.remove(s.top.size() - 1);
         }
+        if (ordered) { // the cache follows the list: the new rank at its place (the next call re-reads it otherwise)
+            int n = s.top.size();
+            EntityState.Contributor[] rankedTop = new EntityState.Contributor[n];
+            double[] topRanks = new double[n];
+            for (int i = 0; i < n; i++) {
+                rankedTop[i] = s.top.get(i);
+                topRanks[i] = i < at ? ranks[i] : i == at ? rank : ranks[i - 1];
+            }
+            s.rankedTop = rankedTop;
+            s.topRanks = topRanks;
+        }
+    }
+
+    /** The ranks of the entity's top contributors, from its cache when that still describes the list. */
+    private double[] ranks(EntityState s) {
+        boolean valid = s.rankedHalfLifeMs == halfLifeMs && s.rankedTop.length == s.top.size();
+        for (int i = 0; valid && i < s.rankedTop.length; i++) {
+            valid = s.rankedTop[i] == s.top.get(i);
+        }
+        if (!valid) {
+            s.rankedTop = s.top.toArray(new EntityState.Contributor[0]);
+            s.topRanks = new double[s.rankedTop.length];
+            for (int i = 0; i < s.rankedTop.length; i++) {
+                s.topRanks[i] = rank(s.rankedTop[i]);
+            }
+            s.rankedHalfLifeMs = halfLifeMs;
+        }
+        return s.topRanks;
     }
 
     private double rank(EntityState.Contributor c) {
@@ -476,7 +536,7 @@ public final class RiskModel {
     public long nextDue(EntityState s) {
         long next = Long.MAX_VALUE;
         for (EntityState.Complaint c : s.complaintLog) {
-            long due = lifecycle(c, s.evaluatedAt).pendingDue();
+            long due = pendingDue(c, s.evaluatedAt);
             if (due != EntityState.NONE) {
                 next = Math.min(next, Math.max(due, s.evaluatedAt));
             }
@@ -510,9 +570,9 @@ public final class RiskModel {
                 break;
             }
             for (EntityState.Complaint c : s.complaintLog) {
-                Lifecycle before = lifecycle(c, s.evaluatedAt);
-                if (before.pendingDue() != EntityState.NONE && before.pendingDue() <= due) {
-                    reconcile(s, before.effects(), lifecycle(c, due).effects());
+                long pending = pendingDue(c, s.evaluatedAt);
+                if (pending != EntityState.NONE && pending <= due) {
+                    reconcile(s, lifecycle(c, s.evaluatedAt).effects(), lifecycle(c, due).effects());
                 }
             }
             evaluate(s, due, null, transitions);
