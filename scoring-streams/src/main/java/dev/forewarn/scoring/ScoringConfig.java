@@ -28,8 +28,8 @@ import java.util.Map;
  * @param scoreInterval           {@code SCORING_SCORE_INTERVAL}, default 1s: how often (wall clock) the latest score of each entity
  *                                changed since is written to {@code risk.scores}; transitions are written at once
  * @param maxTimersPerPunctuation {@code SCORING_MAX_TIMERS_PER_PASS}, default 10000
- * @param model                   {@code SCORING_HALF_LIFE} (14d), {@code SCORING_SCALE} (20), {@code SCORING_INFLOW_HALF_LIFE} (2d),
- *                                {@code SCORING_HORIZON} (72h), {@code SCORING_HYSTERESIS} (5); weights as in DESIGN.md, each
+ * @param model                   {@code SCORING_HALF_LIFE} (14d), {@code SCORING_SCALE} (40), {@code SCORING_INFLOW_HALF_LIFE} (1d),
+ *                                {@code SCORING_HORIZON} (96h), {@code SCORING_HYSTERESIS} (10), {@code SCORING_INFLOW_NET} (true); weights as in DESIGN.md, each
  *                                overridable ({@link #weights})
  * @param kafkaProperties         {@code KAFKA_*} pass-through (Streams, producer and consumer properties)
  * @param advertisedHost          {@code SCORING_ADVERTISED_HOST}, default {@code localhost}: how other instances reach this one's HTTP port
@@ -68,7 +68,7 @@ public record ScoringConfig(String applicationId, String registryUrl, String hos
     /**
      * DESIGN.md's weights, each overridable: {@code SCORING_WEIGHT_COMPLAINT_OPENED_PER_SEVERITY} (10/3),
      * {@code _COMPLAINT_REOPENED} (12), {@code _COMPLAINT_RESOLVED_IN_SLA} (-4), {@code _SLA_BREACH} (8),
-     * {@code _RETURN} (6), {@code _NEGATIVE_PER_SEVERITY} (1), {@code _IMPROVEMENT} (1), {@code _CONFIRMATION} (-2),
+     * {@code _RETURN} (6), {@code _NEGATIVE_PER_SEVERITY} (1), {@code _IMPROVEMENT} (1), {@code _CONFIRMATION} (-1),
      * {@code _KANO_ABSENT} (1); factors as lists, merged over the defaults:
      * {@code SCORING_WEIGHT_RETURN_REASONS=DEFECTIVE:1.5,OTHER:0.5}, {@code SCORING_WEIGHT_KANO=MUST_BE:2,ATTRACTIVE:0.5}.
      */

@@ -137,7 +137,7 @@ class ScoringTopologyTest {
         RiskScore customer = latest.get("CUSTOMER:C-1");
         assertThat(customer.getCounts().getNegativeReports()).isEqualTo(1);
         assertThat(customer.getPressure()).isEqualTo(5.0);
-        assertThat(customer.getScore()).isCloseTo(100 * (1 - Math.exp(-5.0 / 20)), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(customer.getScore()).isCloseTo(100 * (1 - Math.exp(-5.0 / dev.forewarn.scoring.model.RiskModel.Config.defaults().scale())), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(customer.getTopContributors()).singleElement().satisfies(c -> assertThat(c.getEventId()).isEqualTo(report.getEventId()));
         assertThat(latest.get("PRODUCT:P-1").getPressure()).isEqualTo(5.0);
     }
@@ -253,7 +253,7 @@ class ScoringTopologyTest {
     void shouldCarryTheIngestTimeOfTheSignalThatCausedATransition() {
         TestRecord<String, CustomerReport> severe = new TestRecord<>("C-1", negative("C-1", null, T0, 5), T0);
         severe.headers().add(dev.forewarn.topics.TopicCatalogue.INGESTED_AT_HEADER, "1234".getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) { // pressure 25: WATCH
             reports.pipeInput(new TestRecord<>(severe.key(), negative("C-1", null, T0, 5), severe.headers(), T0));
         }
 
