@@ -123,7 +123,10 @@ class RiskModelPropertyTest {
 
     @Property(tries = 300)
     void shouldScoreTheSameWhateverTheArrivalOrder(@ForAll("histories") List<Signal> history, @ForAll Random random) {
-        assertSameOutcome(model, history, arrivalOrder(history, random));
+        // Within the complaint log's bounds: a history may close more complaints at one instant than the default
+        // remembers (8), and a resolution that arrives before its opening must still find its complaint
+        // (beyond the bounds the model documents that a forgotten lifecycle is not revised).
+        assertSameOutcome(longMemory, history, arrivalOrder(history, random));
     }
 
     @Property(tries = 300)

@@ -12,6 +12,7 @@ import dev.forewarn.events.TransitionKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RiskModelTest {
@@ -127,6 +128,32 @@ class RiskModelTest {
         assertThat(prediction.projectedCriticalAt()).isBetween(prediction.occurredAt(),
                 prediction.occurredAt() + model.config().horizon().toMillis());
         assertThat(s.level).isNotEqualTo(RiskLevel.CRITICAL);
+    }
+
+    @Test
+    void shouldNotProjectCriticalForACustomerWhoseManySmallComplaintsAreAllResolvedInTime() {
+        // A complaint of severity 1 every 4 hours, each resolved 2 hours later within its SLA: many signals, no trend.
+        RiskModel.Config defaults = RiskModel.Config.defaults();
+        RiskModel grossInflow = new RiskModel(new RiskModel.Config(defaults.weights(), defaults.halfLife(), defaults.scale(),
+                defaults.inflowHalfLife(), defaults.horizon(), defaults.hysteresis(), defaults.topContributors(),
+                defaults.maxOpenComplaints(), defaults.maxClosedComplaints(), defaults.complaintMemory(), false));
+        Map<RiskModel, List<RiskModel.Transition>> transitions = new java.util.HashMap<>();
+        for (RiskModel m : List.of(model, grossInflow)) {
+            EntityState s = new EntityState();
+            List<RiskModel.Transition> seen = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                long opened = T0 + i * 4 * HOUR;
+                seen.addAll(m.apply(s, Signal.complaint("o-" + i, "C-1", null, opened, null, "K-" + i, ComplaintStatus.OPENED, 1,
+                        opened + DAY)));
+                seen.addAll(m.apply(s, Signal.complaint("r-" + i, "C-1", null, opened + 2 * HOUR, null, "K-" + i,
+                        ComplaintStatus.RESOLVED, 1, opened + DAY)));
+            }
+            transitions.put(m, seen);
+        }
+
+        assertThat(transitions.get(model)).as("net inflow: the credits of the resolutions count against the openings").isEmpty();
+        assertThat(transitions.get(grossInflow)).as("counting only the openings, the pace projects CRITICAL")
+                .extracting(RiskModel.Transition::kind).contains(TransitionKind.PREDICTED);
     }
 
     @Test
