@@ -40,6 +40,9 @@ public final class CalibrateMain implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where today's configuration is read from: the process environment, as scoring-streams reads it. */
+    Map<String, String> environment = System.getenv();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new CalibrateMain()).execute(args));
     }
@@ -54,7 +57,7 @@ public final class CalibrateMain implements Callable<Integer> {
         }
         Backtest backtest = input.backtest();
         long started = System.nanoTime();
-        Calibration.Result result = new Calibration(backtest, precisionFloor, fitShare).run(loaded.history(), System.getenv());
+        Calibration.Result result = new Calibration(backtest, precisionFloor, fitShare).run(loaded.history(), environment);
         out.printf(Locale.ROOT, "%,d signals (%,d lines refused by ingest's rules); %d configurations replayed in %.1f s%n",
                 loaded.history().size(), loaded.refused(), result.tried(), (System.nanoTime() - started) / 1e9);
         out.printf(Locale.ROOT, "fit on %s .. %s, held out %s .. %s%n", Instant.ofEpochMilli(result.start()),

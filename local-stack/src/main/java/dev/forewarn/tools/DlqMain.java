@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
  * </pre>
  * Kafka client settings come from {@code KAFKA_*} variables (as in the services) or {@code --bootstrap-server}.
  */
-@Command(name = "forewarn-dlq", mixinStandardHelpOptions = true, version = "forewarn-dlq 0.1",
+@Command(name = "dlq", mixinStandardHelpOptions = true, version = "forewarn-dlq 0.1",
         description = "Lists, shows and replays dead-lettered records.",
         subcommands = {DlqMain.ListCommand.class, DlqMain.ShowCommand.class, DlqMain.ReplayCommand.class})
 public final class DlqMain implements Callable<Integer> {

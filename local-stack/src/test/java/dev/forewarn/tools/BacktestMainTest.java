@@ -85,28 +85,68 @@ class BacktestMainTest {
 
     @Test
     void shouldCalibrateOnTheEarlierPartAndReportBothConfigurationsOnTheLater(@TempDir Path dir) throws Exception {
-        Scenario scenario = Scenario.generate(Scenario.Settings.of(400, Duration.ofDays(60), 11), Instant.parse("2026-11-01T00:00:00Z"), "cal");
-        List<String> args = new ArrayList<>(List.of("--calibrate", "--precision-floor", "0.5"));
-        for (Map.Entry<String, List<Scenario.Event>> kind : scenario.events().stream()
-                .collect(Collectors.groupingBy(Scenario.Event::kind)).entrySet()) {
-            Path file = dir.resolve(kind.getKey() + ".ndjson");
-            Files.write(file, kind.getValue().stream().map(e -> e.body().toString()).toList());
-            args.add("--" + kind.getKey());
-            args.add(file.toString());
-        }
+        StringWriter written = new StringWriter();
+        assertThat(new CommandLine(new ScenariosMain()).setOut(new PrintWriter(written)).execute("--out", dir.toString(),
+                "--customers", "600", "--days", "120", "--seed", "5", "--end", "2026-11-01T00:00:00Z")).isZero();
+        // Today's configuration starts where the search starts: the pre-calibration model, so the search has work to do.
+        Map<String, String> before = Map.of("SCORING_SCALE", "20", "SCORING_INFLOW_HALF_LIFE", "2d", "SCORING_INFLOW_NET", "false",
+                "SCORING_HORIZON", "72h", "SCORING_HYSTERESIS", "5", "SCORING_WEIGHT_CONFIRMATION", "-2");
         StringWriter out = new StringWriter();
+        CalibrateMain calibrate = new CalibrateMain();
+        calibrate.environment = before;
 
-        int status = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
+        int status = new CommandLine(calibrate).setOut(new PrintWriter(out)).execute("--reports", dir.resolve("reports.ndjson").toString(),
+                "--complaints", dir.resolve("complaints.ndjson").toString(), "--returns", dir.resolve("returns.ndjson").toString(),
+                "--families", dir.resolve("families.csv").toString(), "--precision-floor", "0.7");
 
         assertThat(status).as(out.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
-        assertThat(json.path("fitted").size()).as("the four searched settings").isEqualTo(4);
-        assertThat(out.toString()).contains("calibration: 192 configurations").contains("SCORING_HALF_LIFE=")
-                .contains("SCORING_HORIZON=");
-        long all = json.path("model (today's configuration)").path("customers").path("escalations").asLong();
-        long heldOut = json.path("held out: today's configuration").path("customers").path("escalations").asLong();
-        assertThat(heldOut).as("the held-out period holds only the later escalations").isPositive().isLessThan(all);
-        assertThat(json.path("held out: fitted configuration").path("customers").path("escalations").asLong()).isEqualTo(heldOut);
+        assertThat(json.path("metFloor").asBoolean()).as(out.toString()).isTrue();
+        assertThat(json.path("fitted").fieldNames()).toIterable().as("only settings the search may change")
+                .isNotEmpty().allMatch(Calibration.BOUNDS::containsKey);
+        assertThat(out.toString()).contains("fitted configuration (environment of scoring-streams):").contains("per family");
+        JsonNode fitToday = json.path("fit period: today's configuration").path("customers");
+        JsonNode fitFitted = json.path("fit period: fitted configuration").path("customers");
+        assertThat(fitFitted.path("precision").asDouble()).as("the fit raises precision above the floor")
+                .isGreaterThanOrEqualTo(0.7).isGreaterThan(fitToday.path("precision").asDouble());
+        JsonNode heldToday = json.path("held out: today's configuration").path("customers");
+        JsonNode heldFitted = json.path("held out: fitted configuration").path("customers");
+        assertThat(heldToday.path("escalations").asLong()).as("the held-out period holds only the later escalations")
+                .isPositive().isLessThan(fitToday.path("escalations").asLong() + heldToday.path("escalations").asLong());
+        assertThat(heldFitted.path("escalations").asLong()).isEqualTo(heldToday.path("escalations").asLong());
+        assertThat(heldFitted.path("precision").asDouble()).as("what was fitted earlier holds on the later history")
+                .isGreaterThan(heldToday.path("precision").asDouble());
+    }
+
+    @Test
+    void shouldWriteEachFamilyWithItsGroundTruthAndJudgeItPerFamily(@TempDir Path dir) throws Exception {
+        assertThat(new CommandLine(new ScenariosMain()).execute("--out", dir.toString(), "--customers", "400", "--days", "90",
+                "--end", "2026-11-01T00:00:00Z")).isZero();
+        List<String> families = Files.readAllLines(dir.resolve("families.csv"));
+        assertThat(families.stream().skip(1).map(line -> line.split(",")[1]).distinct())
+                .containsExactlyInAnyOrderElementsOf(ScenarioFamilies.FAMILIES);
+        assertThat(families.stream().filter(line -> line.contains(",frequent-small,") || line.contains(",isolated-severe,")
+                || line.contains(",seasonal-returns,") || line.contains(",calm,"))).as("families that never escalate have no time")
+                .allMatch(line -> line.endsWith(","));
+        assertThat(families.stream().filter(line -> line.contains(",slow-deterioration,"))).allMatch(line -> !line.endsWith(","));
+        List<String> labels = Files.readAllLines(dir.resolve("labels.csv"));
+        StringWriter out = new StringWriter();
+
+        int status = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out)).execute("--reports", dir.resolve("reports.ndjson").toString(),
+                "--complaints", dir.resolve("complaints.ndjson").toString(), "--returns", dir.resolve("returns.ndjson").toString(),
+                "--families", dir.resolve("families.csv").toString());
+
+        assertThat(status).as(out.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(json.path("model (today's configuration)").path("customers").path("escalations").asInt())
+                .as("the complaint rule finds exactly the labelled escalations").isEqualTo(labels.size() - 1);
+        JsonNode slow = json.path("families").path("slow-deterioration");
+        assertThat(slow.path("escalated").asInt()).isEqualTo(slow.path("entities").asInt()).isPositive();
+        assertThat(json.path("families").path("unwarnable").path("model (today's configuration)").path("warned48h").asInt())
+                .as("nothing warns of a cancellation out of the blue").isZero();
+        assertThat(json.path("families").path("calm").path("reactive baseline (first complaint of severity >= 4)").path("falseAlarms").asInt())
+                .as("calm customers never complain severely").isZero();
     }
 }
