@@ -1,14 +1,21 @@
 package dev.forewarn.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forewarn.desk.EvidenceIndex;
+import dev.forewarn.desk.QualityReport;
 import dev.forewarn.scoring.model.RiskModel;
+import dev.forewarn.scoring.model.Signal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -75,6 +82,12 @@ public final class BacktestMain implements Callable<Integer> {
                     backtest.model(HistoryOptions.model(System.getenv(), candidate), loaded.history()));
         }
         reports.forEach((name, report) -> print(out, json, name, report));
+        QualityReport desk = deskView(reports.get("model (today's configuration)"), loaded.history());
+        out.printf(Locale.ROOT, "as the quality desk counts them (%s; caught by the customer's or the product's alert before it):"
+                        + " %d escalations, %d caught, lead median %s%n", input.escalationRule().describe(), desk.escalations().size(),
+                desk.caught(), desk.leadQuantile(0.5).map(Duration::toString).orElse("-"));
+        json.putObject("desk").put("escalations", desk.escalations().size()).put("caught", desk.caught())
+                .put("leadMedianSeconds", desk.leadQuantile(0.5).map(Duration::toSeconds).orElse(0L));
         printFamilies(out, json, backtest, input.families(), reports);
         if (entities != null) {
             Files.write(entities, backtest.rows(reports.get("model (today's configuration)")), StandardCharsets.UTF_8);
@@ -84,6 +97,30 @@ public final class BacktestMain implements Callable<Integer> {
         out.println(json);
         out.flush();
         return 0;
+    }
+
+    /**
+     * The quality desk's "how good are the warnings" on the replayed alerts, computed by the desk's own
+     * {@link QualityReport}: every escalating complaint (once per customer and complaint), caught when the customer's or
+     * the product's alert fired before it. Like alerting-service, which keeps each alert's current firing only, an
+     * entity's alert is its latest firing in the history.
+     */
+    static QualityReport deskView(Backtest.Report report, List<Backtest.Event> history) {
+        long first = history.stream().mapToLong(e -> e.signal().occurredAt()).min().orElse(0);
+        long last = history.stream().mapToLong(e -> e.signal().occurredAt()).max().orElse(0);
+        List<JsonNode> alerts = new ArrayList<>();
+        report.alerts().forEach((key, fired) -> alerts.add(JSON.createObjectNode().put("id", key)
+                .put("firedScoredAt", Instant.ofEpochMilli(fired.get(fired.size() - 1)).toString())));
+        Map<String, EvidenceIndex.Signal> escalations = new LinkedHashMap<>();
+        for (Backtest.Event e : history) {
+            Signal s = e.signal();
+            if (e.escalation() && s.complaintId() != null) {
+                escalations.putIfAbsent(s.customerId() + "/" + s.complaintId(), new EvidenceIndex.Signal(s.eventId(), "COMPLAINT", null,
+                        s.customerId(), s.productId(), Instant.ofEpochMilli(s.occurredAt()), s.severity(), null, s.complaintId(),
+                        s.complaintStatus() == null ? null : s.complaintStatus().name(), null, null, null));
+            }
+        }
+        return QualityReport.compute(alerts, List.copyOf(escalations.values()), Instant.ofEpochMilli(first), Instant.ofEpochMilli(last + 1));
     }
 
     /** One rule's figures for customers and products, as text and into {@code json} under {@code name}. */

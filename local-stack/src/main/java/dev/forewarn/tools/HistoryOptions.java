@@ -3,6 +3,7 @@ package dev.forewarn.tools;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forewarn.desk.EscalationRule;
 import dev.forewarn.events.Complaint;
 import dev.forewarn.ingest.signal.SignalParser;
 import dev.forewarn.ingest.signal.SignalType;
@@ -178,9 +179,13 @@ public final class HistoryOptions {
         return labels;
     }
 
+    /** The escalation rule the quality desk applies too ({@code DESK_ESCALATION_SEVERITY}, {@code DESK_ESCALATION_CATEGORY}). */
+    public EscalationRule escalationRule() {
+        return new EscalationRule(escalationSeverity, Optional.ofNullable(escalationCategory));
+    }
+
     private boolean escalation(SpecificRecord record) {
-        return record instanceof Complaint c && (c.getSeverity() >= escalationSeverity
-                || c.getCategory() != null && c.getCategory().equalsIgnoreCase(escalationCategory));
+        return record instanceof Complaint c && escalationRule().matches(c.getSeverity(), c.getCategory());
     }
 
     /** The model configuration the service would read from {@code environment} with {@code overrides} on top. */

@@ -501,7 +501,7 @@ public final class DeskApp {
         Map<String, Object> model = model(s, "How good are the warnings", "quality", null);
         model.put("days", days);
         model.put("report", report);
-        model.put("severity", evidence.escalationSeverity());
+        model.put("escalation", evidence.escalation().describe());
         model.put("evidenceLoading", !evidence.caughtUp());
         render(ctx, "quality.jte", model);
     }

@@ -27,7 +27,9 @@ import java.util.Set;
  * @param ackSecret          {@code DESK_ACK_LINK_SECRET} (optional, alerting's {@code ALERTING_ACK_LINK_SECRET}): verifies one-click links
  * @param sourceLinkTemplate {@code DESK_SOURCE_LINK_TEMPLATE} (optional): a link to the source system per signal, with
  *                           {@code {complaintId}}, {@code {eventId}}, {@code {customerId}}, {@code {productId}}, {@code {orderId}}
- * @param escalationSeverity {@code DESK_ESCALATION_SEVERITY} (5): a complaint this severe counts as an escalation
+ * @param escalation         {@code DESK_ESCALATION_SEVERITY} (5) and {@code DESK_ESCALATION_CATEGORY} ({@code cancellation};
+ *                           empty for none): a complaint this severe or of this category counts as an escalation, as in
+ *                           {@code forewarn backtest}
  * @param sessionTtl         {@code DESK_SESSION_TTL} (12h): how long a sign-in lasts
  * @param evidencePerEntity  {@code DESK_EVIDENCE_PER_ENTITY} (20): the newest signals kept per customer and product
  * @param evidenceEntities   {@code DESK_EVIDENCE_ENTITIES} (200000): entities whose evidence is kept (least recently used forgotten first)
@@ -36,7 +38,7 @@ import java.util.Set;
  */
 public record DeskConfig(String host, int port, String publicUrl, String alertingUrl, String scoringUrl, Optional<ApiKeys> signInTokens,
                          Optional<String> serviceToken, Optional<String> scoringToken, Optional<byte[]> ackSecret, Optional<String> sourceLinkTemplate,
-                         int escalationSeverity, Duration sessionTtl, int evidencePerEntity, int evidenceEntities,
+                         EscalationRule escalation, Duration sessionTtl, int evidencePerEntity, int evidenceEntities,
                          String registryUrl, Map<String, Object> kafkaProperties) {
 
     public DeskConfig {
@@ -49,7 +51,7 @@ public record DeskConfig(String host, int port, String publicUrl, String alertin
 
     public DeskConfig withPort(int newPort) {
         return new DeskConfig(host, newPort, publicUrl, alertingUrl, scoringUrl, signInTokens, serviceToken, scoringToken, ackSecret,
-                sourceLinkTemplate, escalationSeverity, sessionTtl, evidencePerEntity, evidenceEntities, registryUrl, kafkaProperties);
+                sourceLinkTemplate, escalation, sessionTtl, evidencePerEntity, evidenceEntities, registryUrl, kafkaProperties);
     }
 
     public static DeskConfig fromEnv(Env env) {
@@ -73,7 +75,8 @@ public record DeskConfig(String host, int port, String publicUrl, String alertin
                 env.optional("DESK_SCORING_TOKEN").filter(s -> !s.isBlank()),
                 secret,
                 env.optional("DESK_SOURCE_LINK_TEMPLATE").filter(s -> !s.isBlank()),
-                env.integer("DESK_ESCALATION_SEVERITY", 5, 1, 5),
+                new EscalationRule(env.integer("DESK_ESCALATION_SEVERITY", 5, 1, 5),
+                        Optional.of(env.string("DESK_ESCALATION_CATEGORY", "cancellation"))),
                 env.duration("DESK_SESSION_TTL", Duration.ofHours(12)),
                 env.integer("DESK_EVIDENCE_PER_ENTITY", 20, 1, 1000),
                 env.integer("DESK_EVIDENCE_ENTITIES", 200_000, 1, 10_000_000),

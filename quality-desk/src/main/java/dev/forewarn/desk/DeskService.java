@@ -45,7 +45,7 @@ public final class DeskService implements AutoCloseable {
 
     public static DeskService start(DeskConfig config) {
         PrometheusMeterRegistry registry = Metrics.prometheus("quality-desk");
-        EvidenceIndex evidence = new EvidenceIndex(config.evidencePerEntity(), config.evidenceEntities(), config.escalationSeverity());
+        EvidenceIndex evidence = new EvidenceIndex(config.evidencePerEntity(), config.evidenceEntities(), config.escalation());
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "quality-desk-evidence");

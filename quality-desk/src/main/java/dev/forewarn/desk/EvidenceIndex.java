@@ -72,16 +72,16 @@ public final class EvidenceIndex implements AutoCloseable {
     private final Map<String, Map<String, Integer>> customersOfProduct;
     private final Map<String, Signal> escalations = new LinkedHashMap<>();
     private final Map<String, Deque<Delivery>> deliveries;
-    private final int escalationSeverity;
+    private final EscalationRule escalation;
     private final AtomicBoolean caughtUp = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong unreadable = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public EvidenceIndex(int perEntity, int maxEntities, int escalationSeverity) {
+    public EvidenceIndex(int perEntity, int maxEntities, EscalationRule escalation) {
         this.perEntity = perEntity;
-        this.escalationSeverity = escalationSeverity;
+        this.escalation = escalation;
         this.byCustomer = lru(maxEntities);
         this.byProduct = lru(maxEntities);
         this.customersOfProduct = lru(maxEntities);
@@ -212,8 +212,7 @@ public final class EvidenceIndex implements AutoCloseable {
                 customers.merge(signal.customerId(), 1, Integer::sum);
             }
         }
-        if ("COMPLAINT".equals(signal.kind()) && signal.severity() != null && signal.severity() >= escalationSeverity
-                && signal.complaintId() != null) {
+        if ("COMPLAINT".equals(signal.kind()) && escalation.matches(signal.severity(), signal.category()) && signal.complaintId() != null) {
             // One escalation per complaint, when it was first seen this severe.
             escalations.putIfAbsent(signal.customerId() + "/" + signal.complaintId(), merged);
             if (escalations.size() > MAX_ESCALATIONS) {
@@ -293,8 +292,8 @@ public final class EvidenceIndex implements AutoCloseable {
         return escalations.values().stream().filter(s -> !s.occurredAt().isBefore(from) && s.occurredAt().isBefore(to)).toList();
     }
 
-    public int escalationSeverity() {
-        return escalationSeverity;
+    public EscalationRule escalation() {
+        return escalation;
     }
 
     static String excerpt(CharSequence text) {

@@ -66,7 +66,7 @@ class DeskPagesTest {
         String backendUrl = "http://127.0.0.1:" + backends.port();
         DeskConfig config = DeskConfig.fromEnv(new Env(Map.of("DESK_API_TOKENS", "tester:" + TOKEN, "DESK_ALERTING_URL", backendUrl,
                 "DESK_SCORING_URL", backendUrl, "DESK_PORT", "0")));
-        evidence = new EvidenceIndex(20, 1000, 5);
+        evidence = new EvidenceIndex(20, 1000, EscalationRule.defaults());
         DeskApp app = new DeskApp(config, new Sessions(config.sessionTtl(), Clock.systemUTC()), new Backend("alerting-service", backendUrl,
                 Backend.client()), new Backend("scoring-streams", backendUrl, Backend.client()), evidence, Clock.systemUTC());
         desk = dev.forewarn.service.HttpServers.start("127.0.0.1", 0, 64 * 1024, () -> true,

@@ -16,7 +16,7 @@ class EvidenceIndexTest {
 
     @Test
     void shouldFoldAComplaintsStatusChangesIntoOneEntryThatKeepsWhatTheCustomerWrote() {
-        EvidenceIndex index = new EvidenceIndex(20, 100, 5);
+        EvidenceIndex index = new EvidenceIndex(20, 100, EscalationRule.defaults());
         index.add(complaint("e-2", "K-1", "RESOLVED", "2026-11-03T00:00:00Z", null));
         index.add(complaint("e-1", "K-1", "OPENED", "2026-11-01T00:00:00Z", "the lid broke"));
 
@@ -32,7 +32,7 @@ class EvidenceIndexTest {
 
     @Test
     void shouldKeepTheNewestSignalsPerEntityAndForgetTheLeastRecentlyUsedEntity() {
-        EvidenceIndex index = new EvidenceIndex(3, 2, 5);
+        EvidenceIndex index = new EvidenceIndex(3, 2, EscalationRule.defaults());
         for (int i = 1; i <= 5; i++) {
             index.add(complaint("e-" + i, "K-" + i, "OPENED", "2026-11-0" + i + "T00:00:00Z", "text " + i));
         }
@@ -57,7 +57,7 @@ class EvidenceIndexTest {
     @Test
     void shouldKeepEachAlertsNewestDeliveryOutcomesFirst() {
         AvroSchemas.trustGeneratedClasses();
-        EvidenceIndex index = new EvidenceIndex(20, 100, 5);
+        EvidenceIndex index = new EvidenceIndex(20, 100, EscalationRule.defaults());
         for (int attempt = 1; attempt <= 35; attempt++) {
             index.addDelivery(NotificationRecord.newBuilder().setNotificationId("CUSTOMER:C-1/0").setAlertId("CUSTOMER:C-1")
                     .setEntityType(EntityType.CUSTOMER).setEntityId("C-1").setKind(NotificationKind.FIRING).setLevel(RiskLevel.WARNING)
