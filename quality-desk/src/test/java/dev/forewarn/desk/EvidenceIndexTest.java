@@ -31,6 +31,24 @@ class EvidenceIndexTest {
     }
 
     @Test
+    void shouldCountAComplaintAsAnEscalationByItsSeverityOrItsCategoryAsTheBacktestDoes() {
+        Instant at = Instant.parse("2026-11-05T00:00:00Z");
+        java.util.function.Function<EscalationRule, Integer> escalations = rule -> {
+            EvidenceIndex index = new EvidenceIndex(20, 100, rule);
+            index.add(new EvidenceIndex.Signal("a", "COMPLAINT", null, "C-1", null, at, 2, " Cancellation ", "K-1", "OPENED", null, null, null));
+            index.add(new EvidenceIndex.Signal("b", "COMPLAINT", null, "C-2", null, at, 4, "billing", "K-2", "OPENED", null, null, null));
+            index.add(new EvidenceIndex.Signal("c", "COMPLAINT", null, "C-3", null, at, 5, "billing", "K-3", "OPENED", null, null, null));
+            index.add(new EvidenceIndex.Signal("d", "REPORT", "NEGATIVE", "C-4", null, at, 5, null, null, null, null, null, null));
+            return index.escalations(at.minusSeconds(1), at.plusSeconds(1)).size();
+        };
+
+        assertThat(escalations.apply(EscalationRule.defaults())).as("severity 5, or a cancellation of any severity").isEqualTo(2);
+        assertThat(escalations.apply(new EscalationRule(4, java.util.Optional.empty()))).as("severity 4 or more, no category").isEqualTo(2);
+        assertThat(escalations.apply(new EscalationRule(5, java.util.Optional.of("")))).as("an empty category is none").isEqualTo(1);
+        assertThat(EscalationRule.defaults().describe()).isEqualTo("complaints of severity 5 or of category cancellation");
+    }
+
+    @Test
     void shouldKeepTheNewestSignalsPerEntityAndForgetTheLeastRecentlyUsedEntity() {
         EvidenceIndex index = new EvidenceIndex(3, 2, EscalationRule.defaults());
         for (int i = 1; i <= 5; i++) {
