@@ -85,7 +85,7 @@ public final class BacktestMain implements Callable<Integer> {
         QualityReport desk = deskView(reports.get("model (today's configuration)"), loaded.history());
         out.printf(Locale.ROOT, "as the quality desk counts them (%s; caught by the customer's or the product's alert before it):"
                         + " %d escalations, %d caught, lead median %s%n", input.escalationRule().describe(), desk.escalations().size(),
-                desk.caught(), desk.leadQuantile(0.5).map(Duration::toString).orElse("-"));
+                desk.caught(), desk.leadQuantile(0.5).map(BacktestMain::hours).orElse("-"));
         json.putObject("desk").put("escalations", desk.escalations().size()).put("caught", desk.caught())
                 .put("leadMedianSeconds", desk.leadQuantile(0.5).map(Duration::toSeconds).orElse(0L));
         printFamilies(out, json, backtest, input.families(), reports);
@@ -134,14 +134,19 @@ public final class BacktestMain implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-9s escalations %4d  recall@24h %5.1f%%  @48h %5.1f%%  @72h %5.1f%%  lead p10 %s median %s"
                             + "  alerts %5d  precision %5.1f%%  false alarms/1000 entity-weeks %6.1f%n",
                     e.getKey(), f.escalations(), 100 * f.recall(Duration.ofHours(24)), 100 * f.recall(Duration.ofHours(48)),
-                    100 * f.recall(Duration.ofHours(72)), f.leadQuantile(0.1), f.leadQuantile(0.5), f.alerts(), 100 * f.precision(),
-                    f.falseAlarmsPerThousandEntityWeeks());
+                    100 * f.recall(Duration.ofHours(72)), hours(f.leadQuantile(0.1)), hours(f.leadQuantile(0.5)), f.alerts(),
+                    100 * f.precision(), f.falseAlarmsPerThousandEntityWeeks());
             ObjectNode rule = json.has(name) ? (ObjectNode) json.get(name) : json.putObject(name);
             rule.putObject(e.getKey()).put("escalations", f.escalations()).put("recall24h", f.recall(Duration.ofHours(24)))
                     .put("recall48h", f.recall(Duration.ofHours(48))).put("recall72h", f.recall(Duration.ofHours(72)))
                     .put("alerts", f.alerts()).put("precision", f.precision())
                     .put("falseAlarmsPerThousandEntityWeeks", f.falseAlarmsPerThousandEntityWeeks());
         }
+    }
+
+    /** A lead time for people: {@code 76.7 h}. */
+    static String hours(Duration d) {
+        return String.format(Locale.ROOT, "%5.1f h", d.toMillis() / 3_600_000.0);
     }
 
     /**

@@ -91,9 +91,10 @@ class ScoringContractTest {
     @Test
     void shouldKeepTheRealLevelWhenScoringPredictsCritical() {
         Pipeline p = new Pipeline();
-        p.complaint(T0, 3);
-        p.complaint(T0 + 20 * MINUTE, 3);
-        p.complaint(T0 + 40 * MINUTE, 3);
+        // A small complaint, then a severe one about a must-be feature: from OK to WARNING, CRITICAL projected, at once.
+        p.complaint(T0, 2);
+        p.apply(Signal.complaint("k-severe", "C-1", "P-1", T0 + 40 * MINUTE, dev.forewarn.events.KanoCategory.MUST_BE, "c-severe",
+                ComplaintStatus.OPENED, 5, null), T0 + 40 * MINUTE);
 
         assertThat(p.state.level).isEqualTo(RiskLevel.WARNING);
         assertThat(p.transitions).extracting(RiskTransition::getKind).contains(TransitionKind.PREDICTED);
@@ -132,8 +133,8 @@ class ScoringContractTest {
     @Test
     void shouldEscalateWhenTheEntityReallyTurnsCritical() {
         Pipeline p = new Pipeline();
-        for (int i = 0; i < 4; i++) {
-            p.complaint(T0 + i * 10 * MINUTE, 4);
+        for (int i = 0; i < 5; i++) {
+            p.complaint(T0 + i * 7 * MINUTE, 4);
         }
 
         assertThat(p.state.level).isEqualTo(RiskLevel.CRITICAL);
