@@ -50,7 +50,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Where things run. Ports 0 pick free ones (tests); {@code commitInterval} is the Streams
-     * commit interval of both Streams services (it bounds how soon a result is visible under EOS).
+     * commit interval of both Streams services (it bounds how soon a result is visible under EOS; null: their own).
      */
     public record Options(Path home, boolean fresh, int kafkaPort, int controllerPort, int registryPort, int ingestPort,
                           int scoringPort, int alertingPort, int deskPort, int receiverPort, int mailPort, int partitions,
@@ -76,6 +76,12 @@ public final class LocalStack implements AutoCloseable {
         }
 
         /** A fixed receiver port, so owners' webhook URLs stay valid across restarts. */
+        /** {@code null}: each Streams service keeps its own commit interval, as in production. */
+        public Options withCommitInterval(Duration interval) {
+            return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
+                    deskPort, receiverPort, mailPort, partitions, interval);
+        }
+
         public Options withReceiverPort(int port) {
             return new Options(home, fresh, kafkaPort, controllerPort, registryPort, ingestPort, scoringPort, alertingPort,
                     deskPort, port, mailPort, partitions, commitInterval);
@@ -158,7 +164,9 @@ public final class LocalStack implements AutoCloseable {
         urls.put("ingest-service", ingestUrl);
 
         Map<String, String> streamsEnv = new HashMap<>(env);
-        streamsEnv.put("KAFKA_COMMIT_INTERVAL_MS", Long.toString(o.commitInterval().toMillis()));
+        if (o.commitInterval() != null) { // null: each Streams service's own default (scoring 1 s, alerting 100 ms)
+            streamsEnv.put("KAFKA_COMMIT_INTERVAL_MS", Long.toString(o.commitInterval().toMillis()));
+        }
         // After an unclean stop the old group member holds its partitions until its session times out (45 s by default).
         streamsEnv.putIfAbsent("KAFKA_SESSION_TIMEOUT_MS", "10000");
         ScoringService scoring = step(out, "scoring-streams", () -> ScoringService.start(ScoringConfig.fromEnv(new Env(streamsEnv))),

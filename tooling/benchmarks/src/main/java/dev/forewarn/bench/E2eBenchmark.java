@@ -46,19 +46,31 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <p>Options as {@code --name=value}: {@code rate} (5000 signals/s), {@code seconds} (60),
  * {@code warmup} (20 s: the first seconds of a cold JVM on two cores are JIT compilation), {@code hot} (10 hot customers/s), {@code customers} (100000),
- * {@code products} (5000), {@code partitions} (3).
+ * {@code products} (5000), {@code partitions} (3), {@code production-defaults} (false: the local stack's faster settings).
  */
 public final class E2eBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern E2E_PERCENTILES = Pattern.compile("50th = ([\\d.]+), 99th = ([\\d.]+)");
 
-    record Options(int rate, int seconds, int warmup, int hot, int customers, int products, int partitions) {
+    record Options(int rate, int seconds, int warmup, int hot, int customers, int products, int partitions, boolean production) {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
             return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 20),
                     given.integer("hot", 10), given.integer("customers", 100_000), given.integer("products", 5_000),
-                    given.integer("partitions", 3)));
+                    given.integer("partitions", 3), Boolean.parseBoolean(given.string("production-defaults", "false"))));
+        }
+
+        /** The settings that differ from the local stack's, and what they are. */
+        Map<String, String> environment(int receiverPort) {
+            Map<String, String> env = new java.util.LinkedHashMap<>();
+            env.put("ALERTING_DEFAULT_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/hooks/quality-team");
+            if (production) { // the services' own defaults where the local stack changes them for a fast replay
+                env.put("ALERTING_RATE_PER_DESTINATION", "10");
+                env.put("ALERTING_GROUP_INTERVAL", "5m");
+                env.put("ALERTING_TICK_INTERVAL", "1s");
+            }
+            return env;
         }
     }
 
@@ -78,11 +90,18 @@ public final class E2eBenchmark {
         int receiverPort = SingleNodeKafka.freePort();
         LocalStack.Options stackOptions = LocalStack.Options.ephemeral(home).withReceiverPort(receiverPort)
                 .withPartitions(options.partitions());
+        if (options.production()) {
+            stackOptions = stackOptions.withCommitInterval(null);
+        }
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "end-to-end benchmark: %d signals/s for %d s (+%d s warm-up), %d hot customers/s, %d partitions%n",
                 options.rate(), options.seconds(), options.warmup(), options.hot(), options.partitions());
-        try (LocalStack stack = LocalStack.start(stackOptions,
-                Map.of("ALERTING_DEFAULT_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/hooks/quality-team"), out)) {
+        out.println(options.production()
+                ? "settings: the services' production defaults — commit interval scoring 1 s, alerting 100 ms (their own);"
+                        + " ALERTING_RATE_PER_DESTINATION=10, ALERTING_GROUP_INTERVAL=5m, ALERTING_TICK_INTERVAL=1s"
+                : "settings: the local stack's — commit interval 100 ms in both Streams services; ALERTING_RATE_PER_DESTINATION=1000,"
+                        + " ALERTING_GROUP_INTERVAL=1s, ALERTING_TICK_INTERVAL=250ms (--production-defaults=true for the services' own)");
+        try (LocalStack stack = LocalStack.start(stackOptions, options.environment(receiverPort), out)) {
             new E2eBenchmark(options).run(stack, out);
         } finally {
             SingleNodeKafka.deleteRecursively(home);
