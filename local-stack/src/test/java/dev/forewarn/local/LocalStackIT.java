@@ -89,6 +89,23 @@ class LocalStackIT {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(stack.receiver().received())
                         .as("a notification naming %s to its owner %s", entity, owner).anyMatch(a -> a.names(entity) && a.owner().equals(owner)));
             }
+            // The quality desk and the backtest agree on the same data: the backtest of the stack's own topics counts, with
+            // the desk's definition, exactly the escalations and catches the desk shows from alerting's real alerts.
+            java.io.StringWriter backtestOut = new java.io.StringWriter();
+            assertThat(new picocli.CommandLine(new dev.forewarn.tools.BacktestMain()).setOut(new java.io.PrintWriter(backtestOut))
+                    .execute("--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.urls().get("schema registry")))
+                    .as(backtestOut.toString()).isZero();
+            List<String> backtestLines = backtestOut.toString().lines().toList();
+            JsonNode deskView = IngestClient.JSON.readTree(backtestLines.get(backtestLines.size() - 1)).path("desk");
+            DeskSession desk = DeskSession.signIn(stack.deskUrl(), stack.deskToken());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String quality = desk.page("/quality?days=30");
+                assertThat(DeskSession.figure(quality, "escalations")).as("escalations on the desk; backtest said %s", backtestOut)
+                        .isEqualTo(deskView.path("escalations").asInt()).isPositive();
+                assertThat(DeskSession.figure(quality, "caught")).as("caught on the desk; backtest said %s", backtestOut)
+                        .isEqualTo(deskView.path("caught").asInt());
+            });
+
             // Every channel is visible locally: each escalating entity's owner also got an e-mail, kept as an .eml file.
             for (Simulator.Outcome outcome : report.outcomes()) {
                 String mailbox = scenario.owners().get(outcome.escalation().entity()) + "@forewarn.local";
