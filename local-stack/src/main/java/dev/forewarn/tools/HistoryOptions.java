@@ -125,39 +125,69 @@ public final class HistoryOptions {
         return result;
     }
 
-    /** Parses one NDJSON file with ingest's parser (no clock limit on age: history is old) into history events. */
+    /**
+     * Parses one NDJSON file with ingest's parser (no clock limit on age: history is old) into history events. The file is
+     * read as one stream of JSON values (one parser for the whole file); a file with a line that is not JSON at all is
+     * read again line by line, refusing that line and keeping the others.
+     */
     private int read(SignalType type, Path file, List<Backtest.Event> history) throws IOException {
         SignalParser parser = new SignalParser(new SignalParser.Rules(Duration.ofMinutes(5), Duration.ofDays(365L * 100), false,
                 Clock.systemUTC()));
-        int refused = 0;
-        List<String> problems = new ArrayList<>();
-        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+        int[] refused = {0};
+        List<Backtest.Event> read = new ArrayList<>();
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             com.fasterxml.jackson.databind.MappingIterator<JsonNode> items = JSON.readerFor(JsonNode.class).readValues(in)) {
+            while (items.hasNextValue()) {
+                accept(type, parser, items.nextValue(), read, refused);
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            read.clear();
+            refused[0] = 0;
+            try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode item;
+                    try {
+                        item = JSON.readTree(line);
+                    } catch (IOException notJson) {
+                        refused[0]++;
+                        continue;
+                    }
+                    accept(type, parser, item, read, refused);
                 }
-                JsonNode item;
-                try {
-                    item = JSON.readTree(line);
-                } catch (IOException e) {
-                    refused++;
-                    continue;
-                }
-                if (!(parser.parse(type, item, "backtest", Optional.empty()) instanceof SignalParser.Valid valid)) {
-                    refused++;
-                    continue;
-                }
-                problems.clear();
-                Signal signal = SignalIntake.toSignal(valid.record(), problems);
-                if (signal == null) {
-                    refused++;
-                    continue;
-                }
-                history.add(new Backtest.Event(signal, escalation(valid.record())));
             }
         }
-        return refused;
+        history.addAll(read);
+        return refused[0];
+    }
+
+    /** One JSON value: validated by ingest's parser, turned into a signal by scoring's intake, or refused. */
+    private void accept(SignalType type, SignalParser parser, JsonNode item, List<Backtest.Event> read, int[] refused) {
+        if (!(parser.parse(type, item, "backtest", Optional.empty()) instanceof SignalParser.Valid valid)) {
+            refused[0]++;
+            return;
+        }
+        Signal signal = SignalIntake.toSignal(valid.record(), new ArrayList<>(0));
+        if (signal == null) {
+            refused[0]++;
+            return;
+        }
+        read.add(new Backtest.Event(canonical(signal), escalation(valid.record())));
+    }
+
+    /** One instance of each customer, product and complaint id: a long history holds millions of copies of few ids. */
+    private final Map<String, String> ids = new HashMap<>();
+
+    private Signal canonical(Signal s) {
+        return new Signal(s.eventId(), id(s.customerId()), id(s.productId()), s.kind(), s.occurredAt(), s.kano(), s.feedbackType(),
+                s.severity(), s.returnReason(), id(s.complaintId()), s.complaintStatus(), s.slaDueAt(), id(s.source()));
+    }
+
+    private String id(String value) {
+        return value == null ? null : ids.computeIfAbsent(value, v -> v);
     }
 
     /** {@code customerId,escalatedAt} lines (a header line and blank lines are skipped) → entity key → time. */

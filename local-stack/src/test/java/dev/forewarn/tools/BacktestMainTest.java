@@ -84,6 +84,27 @@ class BacktestMainTest {
     }
 
     @Test
+    void shouldRefuseOnlyTheLinesThatAreNotValidSignalsAndKeepTheRest(@TempDir Path dir) throws Exception {
+        Path complaints = dir.resolve("complaints.ndjson");
+        Files.write(complaints, List.of(
+                "{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T10:00:00Z\",\"complaintId\":\"K-1\",\"status\":\"OPENED\",\"severity\":3}",
+                "this line is not JSON {",
+                "{\"customerId\":\"C-2\",\"occurredAt\":\"2026-03-01T11:00:00Z\",\"complaintId\":\"K-2\",\"status\":\"OPENED\",\"severity\":9}",
+                "",
+                "{\"customerId\":\"C-3\",\"occurredAt\":\"2026-03-02T10:00:00Z\",\"complaintId\":\"K-3\",\"status\":\"OPENED\",\"severity\":5}"));
+        Path reports = dir.resolve("reports.ndjson");
+        Files.write(reports, List.of("{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T12:00:00Z\",\"feedbackType\":\"NEGATIVE\",\"severity\":2}"));
+        StringWriter out = new StringWriter();
+
+        int status = new CommandLine(new BacktestMain()).setOut(new PrintWriter(out))
+                .execute("--complaints", complaints.toString(), "--reports", reports.toString());
+
+        assertThat(status).as(out.toString()).isZero();
+        assertThat(out.toString()).as("the garbage line and severity 9 refused, the three valid signals kept")
+                .startsWith("3 signals (2 lines refused by ingest's rules), 1 escalations marked");
+    }
+
+    @Test
     void shouldCalibrateOnTheEarlierPartAndReportBothConfigurationsOnTheLater(@TempDir Path dir) throws Exception {
         StringWriter written = new StringWriter();
         assertThat(new CommandLine(new ScenariosMain()).setOut(new PrintWriter(written)).execute("--out", dir.toString(),

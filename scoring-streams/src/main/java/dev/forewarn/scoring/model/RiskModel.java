@@ -105,6 +105,7 @@ public final class RiskModel {
     }
 
     private static final double[] THRESHOLDS = {0, 40, 60, 80};
+    private static final RiskLevel[] LEVELS = RiskLevel.values();
     private static final double LN2 = Math.log(2);
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -203,7 +204,7 @@ public final class RiskModel {
     /** The level for {@code risk} coming from {@code current}: up at a threshold, down only {@code hysteresis} below it. */
     public RiskLevel level(RiskLevel current, double risk) {
         RiskLevel plain = RiskLevel.OK;
-        for (RiskLevel candidate : RiskLevel.values()) {
+        for (RiskLevel candidate : LEVELS) {
             if (risk >= THRESHOLDS[candidate.ordinal()]) {
                 plain = candidate;
             }
@@ -213,7 +214,7 @@ public final class RiskModel {
         }
         for (int l = current.ordinal(); l > plain.ordinal(); l--) {
             if (risk >= THRESHOLDS[l] - config.hysteresis()) {
-                return RiskLevel.values()[l];
+                return LEVELS[l];
             }
         }
         return plain;
@@ -296,7 +297,7 @@ public final class RiskModel {
      * signal. Returns the transitions in the order they happened.
      */
     public List<Transition> apply(EntityState s, Signal signal) {
-        List<Transition> transitions = new ArrayList<>(advance(s, signal.occurredAt()));
+        List<Transition> transitions = advance(s, signal.occurredAt()); // a new list of its own
         double w = weight(signal);
         switch (signal.kind()) {
             case REPORT -> {
@@ -456,7 +457,13 @@ public final class RiskModel {
      */
     private void bound(EntityState s, long clock) {
         long forgetBefore = clock - config.complaintMemory().toMillis();
+        if (s.complaintLog.isEmpty()) {
+            return;
+        }
         s.complaintLog.removeIf(c -> !c.isOpen() && c.lastAt() < forgetBefore);
+        if (s.complaintLog.size() <= Math.min(config.maxOpenComplaints(), config.maxClosedComplaints())) {
+            return; // within both bounds whatever the mix
+        }
         List<EntityState.Complaint> open = new ArrayList<>();
         List<EntityState.Complaint> closed = new ArrayList<>();
         s.complaintLog.forEach(c -> (c.isOpen() ? open : closed).add(c));
@@ -566,7 +573,7 @@ public final class RiskModel {
 
     /** Does the entity's time-driven work due up to {@code until}, in time order. */
     public List<Transition> advance(EntityState s, long until) {
-        List<Transition> transitions = new ArrayList<>();
+        List<Transition> transitions = new ArrayList<>(2);
         for (int guard = 0; guard < 64 + config.maxOpenComplaints(); guard++) {
             long due = nextDue(s);
             if (due == EntityState.NONE || due > until) {
