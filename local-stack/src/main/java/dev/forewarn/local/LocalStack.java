@@ -223,7 +223,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The services' settings: local defaults, then any {@code INGEST_*}, {@code SCORING_*},
-     * {@code ALERTING_*} variable of {@code environment}, then what the stack must decide itself
+     * {@code ALERTING_*}, {@code DESK_*} variable of {@code environment} and {@code KAFKA_NUM_STREAM_THREADS}, then what the stack must decide itself
      * (ports, broker, registry, state directories, the signing secret, the receiver's allow-listing).
      */
     private Map<String, String> serviceEnvironment(Options o, Map<String, String> environment, String bootstrap,
@@ -239,7 +239,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("ALERTING_GROUP_INTERVAL", "1s");
         env.put("ALERTING_TICK_INTERVAL", "250ms");
         environment.forEach((name, value) -> {
-            if (name.startsWith("INGEST_") || name.startsWith("SCORING_") || name.startsWith("ALERTING_") || name.startsWith("DESK_")) {
+            if (name.startsWith("INGEST_") || name.startsWith("SCORING_") || name.startsWith("ALERTING_") || name.startsWith("DESK_")
+                    || name.equals("KAFKA_NUM_STREAM_THREADS")) {
                 env.put(name, value);
             }
         });

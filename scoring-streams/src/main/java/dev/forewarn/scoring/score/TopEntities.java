@@ -10,7 +10,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The {@code size} highest-ranked entities of one task ({@link dev.forewarn.scoring.model.RiskModel#rankKey}), mirrored
+ * The {@code size} highest-ranked entities with any risk (positive pressure) of one task ({@link dev.forewarn.scoring.model.RiskModel#rankKey}), mirrored
  * into a small store the queries read, so {@code /v1/risk/top} reads at most {@code size} entities per task instead
  * of scanning every state. The ranking of every entity of the task is held in memory (one small entry each, like the
  * due-time index): when an entity of the top falls, the best of the rest takes its place, so the store is always
@@ -56,7 +56,22 @@ final class TopEntities {
      * written only when an entity enters or leaves the top, not each time one inside it moves.
      */
     void update(String id, double rank) {
+        if (rank == Double.NEGATIVE_INFINITY) {
+            // No risk at all (no positive pressure): never in the top, and not ranked — most entities of a calm
+            // population are here, and their tie would cost every update a string comparison per tree level.
+            Double previous = rankOf.remove(id);
+            if (previous != null && !top.remove(new Ranked(previous, id))) {
+                rest.remove(new Ranked(previous, id));
+            } else if (previous != null) {
+                store.delete(id);
+                refill(id);
+            }
+            return;
+        }
         Double previous = rankOf.put(id, rank);
+        if (previous != null && previous == rank) {
+            return; // unchanged: it is where it was
+        }
         boolean wasTop = false;
         if (previous != null) {
             Ranked old = new Ranked(previous, id);
@@ -66,7 +81,17 @@ final class TopEntities {
             }
         }
         rest.add(new Ranked(rank, id));
-        // The best of the rest joins the top while it beats the top's lowest or the top is not full.
+        refill(id);
+        boolean isTop = top.contains(new Ranked(rank, id));
+        if (isTop && !wasTop) {
+            store.put(id, rank);
+        } else if (!isTop && wasTop) {
+            store.delete(id);
+        }
+    }
+
+    /** The best of the rest joins the top while it beats the top's lowest or the top is not full ({@code id}'s own store write is its caller's). */
+    private void refill(String id) {
         while (!rest.isEmpty() && (top.size() < size || rest.last().compareTo(top.first()) > 0)) {
             Ranked in = rest.pollLast();
             top.add(in);
@@ -80,12 +105,6 @@ final class TopEntities {
                     store.delete(out.id());
                 }
             }
-        }
-        boolean isTop = top.contains(new Ranked(rank, id));
-        if (isTop && !wasTop) {
-            store.put(id, rank);
-        } else if (!isTop && wasTop) {
-            store.delete(id);
         }
     }
 }

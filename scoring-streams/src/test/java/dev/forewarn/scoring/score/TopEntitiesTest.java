@@ -52,6 +52,14 @@ class TopEntitiesTest {
         assertThat(ids(store)).containsExactlyInAnyOrder("a", "c", "d");
         top.update("d", 0.1); // falls below everything but e
         assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "c");
+        top.update("c", Double.NEGATIVE_INFINITY); // no risk left: out, and d takes its place
+        assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "d");
+        top.update("x", Double.NEGATIVE_INFINITY);
+        top.update("y", Double.NEGATIVE_INFINITY);
+        top.update("a", Double.NEGATIVE_INFINITY);
+        assertThat(ids(store)).as("entities without any risk never fill the top").containsExactlyInAnyOrder("b", "d");
+        top.update("a", 2);
+        assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "d");
     }
 
     @Test

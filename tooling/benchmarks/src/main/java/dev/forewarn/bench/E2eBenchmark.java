@@ -46,29 +46,41 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <p>Options as {@code --name=value}: {@code rate} (5000 signals/s), {@code seconds} (60),
  * {@code warmup} (20 s: the first seconds of a cold JVM on two cores are JIT compilation), {@code hot} (10 hot customers/s), {@code customers} (100000),
- * {@code products} (5000), {@code partitions} (3), {@code production-defaults} (false: the local stack's faster settings).
+ * {@code products} (5000), {@code partitions} (3), {@code production-defaults} (false: the local stack's faster settings), {@code rate-per-destination}
+ * (alerting's notifications per second per destination host; default: that of the settings chosen).
  */
 public final class E2eBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern E2E_PERCENTILES = Pattern.compile("50th = ([\\d.]+), 99th = ([\\d.]+)");
 
-    record Options(int rate, int seconds, int warmup, int hot, int customers, int products, int partitions, boolean production) {
+    record Options(int rate, int seconds, int warmup, int hot, int customers, int products, int partitions, boolean production,
+                   int ratePerDestination) {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
             return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 20),
                     given.integer("hot", 10), given.integer("customers", 100_000), given.integer("products", 5_000),
-                    given.integer("partitions", 3), Boolean.parseBoolean(given.string("production-defaults", "false"))));
+                    given.integer("partitions", 3), Boolean.parseBoolean(given.string("production-defaults", "false")),
+                    given.integer("rate-per-destination", 0)));
         }
 
         /** The settings that differ from the local stack's, and what they are. */
         Map<String, String> environment(int receiverPort) {
             Map<String, String> env = new java.util.LinkedHashMap<>();
+            // SCORING_*, ALERTING_* and KAFKA_NUM_STREAM_THREADS of this process apply, as the local stack applies them.
+            System.getenv().forEach((name, value) -> {
+                if (name.startsWith("SCORING_") || name.startsWith("ALERTING_") || name.equals("KAFKA_NUM_STREAM_THREADS")) {
+                    env.put(name, value);
+                }
+            });
             env.put("ALERTING_DEFAULT_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/hooks/quality-team");
             if (production) { // the services' own defaults where the local stack changes them for a fast replay
                 env.put("ALERTING_RATE_PER_DESTINATION", "10");
                 env.put("ALERTING_GROUP_INTERVAL", "5m");
                 env.put("ALERTING_TICK_INTERVAL", "1s");
+            }
+            if (ratePerDestination > 0) {
+                env.put("ALERTING_RATE_PER_DESTINATION", Integer.toString(ratePerDestination));
             }
             return env;
         }
@@ -101,6 +113,9 @@ public final class E2eBenchmark {
                         + " ALERTING_RATE_PER_DESTINATION=10, ALERTING_GROUP_INTERVAL=5m, ALERTING_TICK_INTERVAL=1s"
                 : "settings: the local stack's — commit interval 100 ms in both Streams services; ALERTING_RATE_PER_DESTINATION=1000,"
                         + " ALERTING_GROUP_INTERVAL=1s, ALERTING_TICK_INTERVAL=250ms (--production-defaults=true for the services' own)");
+        if (options.ratePerDestination() > 0) {
+            out.println("  and ALERTING_RATE_PER_DESTINATION=" + options.ratePerDestination());
+        }
         try (LocalStack stack = LocalStack.start(stackOptions, options.environment(receiverPort), out)) {
             new E2eBenchmark(options).run(stack, out);
         } finally {
