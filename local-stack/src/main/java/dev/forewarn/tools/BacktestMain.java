@@ -58,17 +58,13 @@ public final class BacktestMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BacktestMain()).execute(args));
+        System.exit(ForewarnMain.commandLine(new BacktestMain()).execute(args));
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        HistoryOptions.Loaded loaded = input.load();
-        if (loaded.history().isEmpty()) {
-            spec.commandLine().getErr().println("no signals: give --reports, --complaints and/or --returns files, or --bootstrap-servers");
-            return 2;
-        }
+        HistoryOptions.Loaded loaded = input.loadSome(spec.commandLine());
         long started = System.nanoTime();
         Backtest backtest = input.backtest();
         out.printf(Locale.ROOT, "%,d signals (%,d lines refused by ingest's rules), %,d escalations marked%n", loaded.history().size(),

@@ -44,17 +44,13 @@ public final class CalibrateMain implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CalibrateMain()).execute(args));
+        System.exit(ForewarnMain.commandLine(new CalibrateMain()).execute(args));
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        HistoryOptions.Loaded loaded = input.load();
-        if (loaded.history().isEmpty()) {
-            spec.commandLine().getErr().println("no signals: give --reports, --complaints and/or --returns files, or --bootstrap-servers");
-            return 2;
-        }
+        HistoryOptions.Loaded loaded = input.loadSome(spec.commandLine());
         Backtest backtest = input.backtest();
         long started = System.nanoTime();
         Calibration.Result result = new Calibration(backtest, precisionFloor, fitShare).run(loaded.history(), environment);

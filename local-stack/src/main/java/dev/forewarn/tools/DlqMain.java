@@ -56,7 +56,7 @@ public final class DlqMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DlqMain()).execute(args));
+        System.exit(ForewarnMain.commandLine(new DlqMain()).execute(args));
     }
 
     @Override

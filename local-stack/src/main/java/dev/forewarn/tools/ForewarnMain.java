@@ -16,7 +16,20 @@ public final class ForewarnMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ForewarnMain()).execute(args));
+        System.exit(commandLine(new ForewarnMain()).execute(args));
+    }
+
+    /**
+     * The command line of one of the tools: a mistake in what it was given (a bad value, a missing file, an unreachable
+     * cluster) is said in one line on standard error with status 2, not as a stack trace.
+     */
+    static CommandLine commandLine(Object command) {
+        return new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
+                    : e.getMessage() == null ? e.toString() : e.getMessage();
+            cmd.getErr().println("forewarn " + cmd.getCommandName() + ": " + why);
+            return 2;
+        });
     }
 
     @Override

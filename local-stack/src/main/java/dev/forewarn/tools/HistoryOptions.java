@@ -83,6 +83,19 @@ public final class HistoryOptions {
     public record Loaded(List<Backtest.Event> history, int refused) {
     }
 
+    /** The history, refused as a usage error (status 2) when there is none: a backtest of nothing is a mistake. */
+    public Loaded loadSome(picocli.CommandLine command) throws IOException {
+        backtest(); // the other options first: a mistake in them should not wait for a long read
+        families();
+        Loaded loaded = load();
+        if (loaded.history().isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(command,
+                    "no signals: give --reports, --complaints and/or --returns files, or --bootstrap-servers (" + loaded.refused()
+                            + " lines refused)");
+        }
+        return loaded;
+    }
+
     public Loaded load() throws IOException {
         List<Backtest.Event> history = new ArrayList<>();
         int refused = 0;
@@ -101,8 +114,13 @@ public final class HistoryOptions {
     }
 
     public Backtest backtest() throws IOException {
-        return new Backtest(new Env(Map.of("WINDOW", window)).duration("WINDOW", Duration.ofDays(30)),
-                labels == null ? null : labels(labels));
+        Duration within;
+        try {
+            within = Env.parseDuration(window);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--window " + window + ": must be a duration such as 30d, 72h or PT30S");
+        }
+        return new Backtest(within, labels == null ? null : labels(labels));
     }
 
     /** Entity key → family from {@code --families}, empty without it. */

@@ -46,7 +46,7 @@ public final class ScenariosMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ScenariosMain()).execute(args));
+        System.exit(ForewarnMain.commandLine(new ScenariosMain()).execute(args));
     }
 
     @Override
