@@ -79,13 +79,20 @@ public final class HistoryOptions {
     @Option(names = "--families", description = "CSV entity,family[,...] (as `forewarn scenarios` writes): figures per family too")
     Path families;
 
+    /** Derived from the options once (the rule is asked for every record read). */
+    private EscalationRule rule;
+    private Backtest backtest;
+    private Map<String, String> familyOf;
+
     /** The history read, and how many lines ingest's rules refused. */
     public record Loaded(List<Backtest.Event> history, int refused) {
     }
 
     /** The history, refused as a usage error (status 2) when there is none: a backtest of nothing is a mistake. */
     public Loaded loadSome(picocli.CommandLine command) throws IOException {
-        backtest(); // the other options first: a mistake in them should not wait for a long read
+        // The other options first: a mistake in them should not wait for a long read (each is read once, kept).
+        escalationRule();
+        backtest();
         families();
         Loaded loaded = load();
         if (loaded.history().isEmpty()) {
@@ -114,6 +121,13 @@ public final class HistoryOptions {
     }
 
     public Backtest backtest() throws IOException {
+        if (backtest == null) {
+            backtest = newBacktest();
+        }
+        return backtest;
+    }
+
+    private Backtest newBacktest() throws IOException {
         Duration within;
         try {
             within = Env.parseDuration(window);
@@ -125,6 +139,13 @@ public final class HistoryOptions {
 
     /** Entity key → family from {@code --families}, empty without it. */
     Map<String, String> families() throws IOException {
+        if (familyOf == null) {
+            familyOf = readFamilies();
+        }
+        return familyOf;
+    }
+
+    private Map<String, String> readFamilies() throws IOException {
         Map<String, String> result = new LinkedHashMap<>();
         if (families == null) {
             return result;
@@ -229,7 +250,14 @@ public final class HistoryOptions {
 
     /** The escalation rule the quality desk applies too ({@code DESK_ESCALATION_SEVERITY}, {@code DESK_ESCALATION_CATEGORY}). */
     public EscalationRule escalationRule() {
-        return new EscalationRule(escalationSeverity, Optional.ofNullable(escalationCategory));
+        if (rule == null) {
+            try {
+                rule = new EscalationRule(escalationSeverity, Optional.ofNullable(escalationCategory));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--escalation-severity " + escalationSeverity + ": must be 1..5");
+            }
+        }
+        return rule;
     }
 
     private boolean escalation(SpecificRecord record) {

@@ -60,11 +60,15 @@ final class TopEntities {
             // No risk at all (no positive pressure): never in the top, and not ranked — most entities of a calm
             // population are here, and their tie would cost every update a string comparison per tree level.
             Double previous = rankOf.remove(id);
-            if (previous != null && !top.remove(new Ranked(previous, id))) {
-                rest.remove(new Ranked(previous, id));
-            } else if (previous != null) {
+            if (previous == null) {
+                return;
+            }
+            Ranked old = new Ranked(previous, id);
+            if (top.remove(old)) {
                 store.delete(id);
                 refill(id);
+            } else {
+                rest.remove(old);
             }
             return;
         }
