@@ -21,7 +21,10 @@ import java.util.Map;
  * @param port                    {@code SCORING_PORT}, default 8082 (health, metrics, queries)
  * @param stateDir                {@code SCORING_STATE_DIR}, default {@code <tmp>/forewarn-scoring}
  * @param processingGuarantee     {@code SCORING_PROCESSING_GUARANTEE}, default {@code exactly_once_v2}
- * @param dedupRetention          {@code SCORING_DEDUP_RETENTION}, default 7d
+ * @param dedupRetention          {@code SCORING_DEDUP_RETENTION}, default 7d: a signal whose source and event id the customer was
+ *                                seen with this long before (stream time) is a redelivery and dropped
+ * @param dedupMaxEvents          {@code SCORING_DEDUP_MAX_EVENTS}, default 1000: at most this many recent events kept per customer
+ *                                for it (16 bytes each); beyond, the oldest is forgotten early and {@code forewarn.scoring.dedup.forgotten} counts it
  * @param idleAfter               {@code SCORING_IDLE_AFTER}, default 30s: observed time follows the wall clock after this long without input
  * @param streamTimeInterval      {@code SCORING_STREAM_TIME_INTERVAL}, default 1m of stream time between time-driven passes
  * @param wallClockInterval       {@code SCORING_WALL_CLOCK_INTERVAL}, default 5s between idle checks
@@ -37,7 +40,7 @@ import java.util.Map;
  *                                the only scope is {@code risk:read}), or {@code SCORING_AUTH_DISABLED=true} (local run only)
  */
 public record ScoringConfig(String applicationId, String registryUrl, String host, int port, Path stateDir, String processingGuarantee,
-                            Duration dedupRetention, Duration idleAfter, Duration streamTimeInterval, Duration wallClockInterval,
+                            Duration dedupRetention, int dedupMaxEvents, Duration idleAfter, Duration streamTimeInterval, Duration wallClockInterval,
                             Duration scoreInterval, int maxTimersPerPunctuation, RiskModel.Config model, Map<String, Object> kafkaProperties,
                             String advertisedHost, ApiKeys apiKeys) {
 
@@ -50,18 +53,18 @@ public record ScoringConfig(String applicationId, String registryUrl, String hos
 
     /** Defaults, for tests and benchmarks. */
     public static ScoringConfig of(String applicationId, String registryUrl, Path stateDir, Map<String, Object> kafkaProperties) {
-        return new ScoringConfig(applicationId, registryUrl, "0.0.0.0", 0, stateDir, "exactly_once_v2", Duration.ofDays(7),
+        return new ScoringConfig(applicationId, registryUrl, "0.0.0.0", 0, stateDir, "exactly_once_v2", Duration.ofDays(7), 1_000,
                 Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(1), 10_000, RiskModel.Config.defaults(),
                 kafkaProperties, "localhost", ApiKeys.disabled("local"));
     }
 
     public ScoringConfig withProcessingGuarantee(String guarantee) {
-        return new ScoringConfig(applicationId, registryUrl, host, port, stateDir, guarantee, dedupRetention, idleAfter,
+        return new ScoringConfig(applicationId, registryUrl, host, port, stateDir, guarantee, dedupRetention, dedupMaxEvents, idleAfter,
                 streamTimeInterval, wallClockInterval, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost, apiKeys);
     }
 
     public ScoringConfig withIdleAfter(Duration idle, Duration wallClockCheck) {
-        return new ScoringConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, dedupRetention, idle,
+        return new ScoringConfig(applicationId, registryUrl, host, port, stateDir, processingGuarantee, dedupRetention, dedupMaxEvents, idle,
                 streamTimeInterval, wallClockCheck, scoreInterval, maxTimersPerPunctuation, model, kafkaProperties, advertisedHost, apiKeys);
     }
 
@@ -125,6 +128,7 @@ public record ScoringConfig(String applicationId, String registryUrl, String hos
                 Path.of(env.string("SCORING_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "forewarn-scoring").toString())),
                 env.string("SCORING_PROCESSING_GUARANTEE", "exactly_once_v2"),
                 env.duration("SCORING_DEDUP_RETENTION", Duration.ofDays(7)),
+                env.integer("SCORING_DEDUP_MAX_EVENTS", 1_000, 1, 1_000_000),
                 env.duration("SCORING_IDLE_AFTER", Duration.ofSeconds(30)),
                 env.duration("SCORING_STREAM_TIME_INTERVAL", Duration.ofMinutes(1)),
                 env.duration("SCORING_WALL_CLOCK_INTERVAL", Duration.ofSeconds(5)),

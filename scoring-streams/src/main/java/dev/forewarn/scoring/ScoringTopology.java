@@ -7,7 +7,6 @@ import dev.forewarn.scoring.intake.Intake;
 import dev.forewarn.scoring.intake.SignalIntake;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
-import dev.forewarn.scoring.score.Deduplicator;
 import dev.forewarn.scoring.score.EntityScorer;
 import dev.forewarn.scoring.score.EntityStores;
 import dev.forewarn.scoring.score.ScoringMetrics;
@@ -39,17 +38,17 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * customer.{reports,complaints,returns} ─ intake-&lt;topic&gt; ─┬─ dlq-&lt;topic&gt; → &lt;topic&gt;.dlq
- *                                                         └─ merge ─ dedup [dedup-store]
- *   ─┬─ score-customers [customer-state, customer-score-passes] ──────────────┬─ risk.scores
- *    └─ key-by-product → signals-by-product (repartition)                      └─ risk.transitions
- *         ─ score-products [product-state, product-score-passes] ─ (split the same way)
+ *                                                         └─ merge
+ *   ─ score-customers [customer-state (deduplicates too), customer-score-passes] ─┬─ risk.scores
+ *                                                                                ├─ risk.transitions
+ *                                           new signals with a product, by product ┘
+ *   ─ signals-by-product (repartition) ─ score-products [product-state, product-score-passes] ─ (scores, transitions)
  * </pre>
  *
  * Topic names and value types come from the {@link TopicCatalogue}; the serdes are passed in.
  */
 public final class ScoringTopology {
 
-    public static final String DEDUP_STORE = "dedup-store";
     public static final String CUSTOMER_STATE = EntityStores.CUSTOMER_STATE;
     public static final String PRODUCT_STATE = EntityStores.PRODUCT_STATE;
     public static final String CUSTOMER_SCORE_PASSES = EntityStores.CUSTOMER_SCORE_PASSES;
@@ -67,9 +66,6 @@ public final class ScoringTopology {
         RiskModel model = new RiskModel(config.model());
         StreamsBuilder builder = new StreamsBuilder();
 
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE, config.dedupRetention(), config.dedupRetention(), false),
-                Serdes.String(), Serdes.Long()));
         // The entity states; the scorers keep their due-time and pending-score indexes in memory, rebuilt from
         // here, and store only how far their last score pass got (one entry per task).
         for (String name : List.of(CUSTOMER_STATE, PRODUCT_STATE)) {
@@ -91,15 +87,13 @@ public final class ScoringTopology {
             signals = signals == null ? accepted : signals.merge(accepted, Named.as("merge-" + topic.name()));
         }
 
-        KStream<String, Signal> unique = signals.processValues(
-                () -> new Deduplicator(DEDUP_STORE, config.dedupRetention(), metrics::duplicate), Named.as("dedup"), DEDUP_STORE);
-
-        KStream<String, SpecificRecord> customerOutputs = unique.process(
+        // The customer scorer deduplicates in the customer's state and passes each new signal naming a product on, keyed by it.
+        KStream<String, Object> customerOutputs = signals.process(
                 () -> new EntityScorer(settings(config, model, metrics, EntityType.CUSTOMER, CUSTOMER_STATE, CUSTOMER_SCORE_PASSES)),
                 Named.as("score-customers"), CUSTOMER_STATE, CUSTOMER_SCORE_PASSES, EntityStores.CUSTOMER_TOP);
-        KStream<String, SpecificRecord> productOutputs = unique
-                .filter((customer, signal) -> signal.productId() != null, Named.as("with-product"))
-                .selectKey((customer, signal) -> signal.productId(), Named.as("key-by-product"))
+        KStream<String, Object> productOutputs = customerOutputs
+                .filter((product, value) -> value instanceof Signal, Named.as("signals-with-product"))
+                .mapValues(value -> (Signal) value, Named.as("as-signal"))
                 .repartition(Repartitioned.<String, Signal>as(PRODUCT_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new SignalSerde()))
                 .process(() -> new EntityScorer(settings(config, model, metrics, EntityType.PRODUCT, PRODUCT_STATE, PRODUCT_SCORE_PASSES)),
@@ -132,7 +126,7 @@ public final class ScoringTopology {
     }
 
     /** A scorer's outputs, split by kind: scores to {@code risk.scores}, transitions to {@code risk.transitions}. */
-    private static void write(KStream<String, SpecificRecord> outputs, String entity, Serde<RiskScore> scores,
+    private static void write(KStream<String, Object> outputs, String entity, Serde<RiskScore> scores,
                               Serde<RiskTransition> transitions) {
         outputs.split(Named.as(entity + "-"))
                 .branch((key, value) -> value instanceof RiskScore, Branched.withConsumer(stream -> stream
@@ -142,12 +136,14 @@ public final class ScoringTopology {
                         .mapValues(value -> (RiskTransition) value, Named.as(entity + "-as-transition"))
                         .to(TopicCatalogue.TRANSITIONS.name(), Produced.with(Serdes.String(), transitions)
                                 .withName(entity + "-sink-transitions")), "transitions"))
-                .noDefaultBranch();
+                .noDefaultBranch(); // the customer scorer's signals for products: taken above
     }
 
     private static EntityScorer.Settings settings(ScoringConfig config, RiskModel model, ScoringMetrics metrics,
                                                   EntityType type, String stateStore, String passStore) {
-        return new EntityScorer.Settings(type, stateStore, passStore, EntityStores.top(type), EntityStores.TOP_SIZE, model, config.streamTimeInterval(), config.wallClockInterval(),
-                config.idleAfter(), config.scoreInterval(), config.maxTimersPerPunctuation(), metrics);
+        return new EntityScorer.Settings(type, stateStore, passStore, EntityStores.top(type), EntityStores.TOP_SIZE, model,
+                config.streamTimeInterval(), config.wallClockInterval(), config.idleAfter(), config.scoreInterval(),
+                config.maxTimersPerPunctuation(), metrics,
+                type == EntityType.CUSTOMER ? new EntityScorer.Dedup(config.dedupRetention(), config.dedupMaxEvents()) : null);
     }
 }

@@ -218,11 +218,11 @@ final class ScoringDrill {
     void assertScoresMatchReference(List<Sent> all) {
         RiskModel model = new RiskModel(RiskModel.Config.defaults());
         Map<String, EntityState> reference = new HashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<Long> seen = new java.util.HashSet<>();
         for (Sent s : all) {
             List<String> problems = new ArrayList<>();
             Signal signal = SignalIntake.toSignal(s.value(), problems);
-            if (seen.add(signal.identity())) {
+            if (seen.add(signal.identityHash())) {
                 model.apply(reference.computeIfAbsent("CUSTOMER:" + s.customer(), k -> new EntityState()), signal);
                 if (signal.productId() != null) {
                     model.apply(reference.computeIfAbsent("PRODUCT:" + signal.productId(), k -> new EntityState()), signal);

@@ -91,6 +91,8 @@ public final class EntityState {
      * score pass has got past it (so marking a score written costs no second write of the state).
      */
     public long changeSeq;
+    /** Customers only: the events seen lately, so a redelivered one is dropped (the deduplication horizon bounds them). */
+    public final RecentEvents recentEvents = new RecentEvents();
 
     /**
      * A cache of the model's ranks of {@link #top} (a logarithm each), valid while {@code rankedTop[i]} is the very
@@ -117,7 +119,7 @@ public final class EntityState {
                 && confirmationReports == s.confirmationReports && complaints == s.complaints && returns == s.returns
                 && breachedSlas == s.breachedSlas && complaintLog.equals(s.complaintLog) && top.equals(s.top)
                 && lastSignalAt == s.lastSignalAt && evaluatedAt == s.evaluatedAt && scheduledAt == s.scheduledAt
-                && changeSeq == s.changeSeq;
+                && changeSeq == s.changeSeq && recentEvents.equals(s.recentEvents);
     }
 
     @Override

@@ -25,11 +25,32 @@ public record Signal(String eventId, String customerId, String productId, Signal
     }
 
     /**
-     * What identifies the event for deduplication: its source system and its id there. Two systems
-     * may reuse an id; one system's id is unique within it.
+     * What identifies the event for deduplication, hashed to 64 bits: its source system and its id
+     * there (two systems may reuse an id; one system's id is unique within it). FNV-1a over both with a
+     * separator, then MurmurHash3's finalizer; two of a customer's ids collide with a chance of about
+     * one in 10^16 for a customer with a hundred events in the horizon.
      */
-    public String identity() {
-        return (source == null ? "" : source) + '\u001f' + eventId;
+    public long identityHash() {
+        long h = 0xcbf29ce484222325L;
+        if (source != null) {
+            h = fnv(h, source);
+        }
+        h = (h ^ 0x1f) * 0x100000001b3L;
+        h = fnv(h, eventId);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+
+    private static long fnv(long h, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            h = (h ^ (c & 0xff)) * 0x100000001b3L;
+            h = (h ^ (c >>> 8)) * 0x100000001b3L;
+        }
+        return h;
     }
 
     public static Signal report(String eventId, String customerId, String productId, long occurredAt, KanoCategory kano,

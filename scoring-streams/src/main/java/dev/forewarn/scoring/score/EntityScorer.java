@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeSet;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -44,13 +43,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one-entry store, in the same transaction as the scores it wrote: after a restart, whatever
  * happened between a commit and the next pass (a rebalance, a crash), the entities stamped after
  * the stored number are the ones whose score is still to be written.
+ *
+ * <p>The customer scorer also deduplicates ({@link Dedup}): the customer's state remembers the
+ * identities of its recent events ({@link EntityState#recentEvents}), so a redelivered signal is
+ * dropped by the same read and write that scores it, with no store or changelog of its own. It
+ * passes each new signal that names a product on, keyed by that product (a {@link Signal} among
+ * its outputs, for the product repartition): the product path sees every event once.
  */
-public final class EntityScorer implements Processor<String, Signal, String, SpecificRecord> {
+public final class EntityScorer implements Processor<String, Signal, String, Object> {
 
-    /** How the scorer is set up. */
+    /** How the scorer is set up; {@code dedup} is null for products (the customer scorer passes them each event once). */
     public record Settings(EntityType entityType, String stateStore, String passStore, String topStore, int topSize, RiskModel model,
                            Duration streamTimeInterval, Duration wallClockInterval, Duration idleAfter, Duration scoreInterval,
-                           int maxTimersPerPunctuation, ScoringMetrics metrics) {
+                           int maxTimersPerPunctuation, ScoringMetrics metrics, Dedup dedup) {
+    }
+
+    /** Deduplication: a signal whose identity the entity was seen with within {@code retention} of stream time is dropped. */
+    public record Dedup(Duration retention, int maxEvents) {
     }
 
     /** An entity's next due time, ordered by time then id. */
@@ -71,7 +80,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     private final Map<String, EntityState> pending = new LinkedHashMap<>();
     /** The task's highest-ranked entities, for the top queries. */
     private final TopEntities top;
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, EntityState> states;
     private KeyValueStore<String, Long> passes;
     private long changeSeq;
@@ -83,7 +92,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.states = context.getStateStore(settings.stateStore());
         this.passes = context.getStateStore(settings.passStore());
@@ -125,10 +134,31 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
         if (state == null) {
             state = new EntityState();
         }
+        if (settings.dedup() != null && !firstSighting(state, signal)) {
+            settings.metrics().duplicate();
+            return;
+        }
         List<RiskModel.Transition> transitions = settings.model().apply(state, signal);
         save(id, state);
         settings.metrics().scored(settings.entityType(), signal.kind(), context.currentSystemTimeMs() - signal.occurredAt());
         emitTransitions(id, state, transitions, record.headers().lastHeader(TopicCatalogue.INGESTED_AT_HEADER));
+        if (settings.entityType() == EntityType.CUSTOMER && signal.productId() != null) {
+            context.forward(new Record<String, Object>(signal.productId(), signal, record.timestamp(), record.headers()));
+        }
+    }
+
+    /** Whether the entity was not seen with this signal's identity within the horizon; if so, it is now. */
+    private boolean firstSighting(EntityState state, Signal signal) {
+        long now = Math.max(context.currentStreamTimeMs(), 0);
+        state.recentEvents.expireBefore(now - settings.dedup().retention().toMillis());
+        long identity = signal.identityHash();
+        if (state.recentEvents.contains(identity)) {
+            return false;
+        }
+        if (state.recentEvents.remember(identity, now, settings.dedup().maxEvents())) {
+            settings.metrics().dedupForgotten();
+        }
+        return true;
     }
 
     /** Time-driven work due up to {@code observed}, bounded per call; the rest waits for the next call. */
@@ -141,6 +171,9 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
                 continue; // deleted, or rescheduled since
             }
             state.scheduledAt = EntityState.NONE; // out of the index now: save() puts it back at its next due time
+            if (settings.dedup() != null) {
+                state.recentEvents.expireBefore(Math.max(context.currentStreamTimeMs(), 0) - settings.dedup().retention().toMillis());
+            }
             List<RiskModel.Transition> transitions = settings.model().advance(state, observed);
             save(next.id(), state);
             emitTransitions(next.id(), state, transitions, null);
@@ -196,7 +229,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
             if (ingestedAt != null) {
                 headers.add(ingestedAt);
             }
-            context.forward(new Record<String, SpecificRecord>(key, transition, t.occurredAt(), headers));
+            context.forward(new Record<String, Object>(key, transition, t.occurredAt(), headers));
         }
     }
 
@@ -204,6 +237,6 @@ public final class EntityScorer implements Processor<String, Signal, String, Spe
     private void emitScore(String id, EntityState state) {
         RiskScore riskScore = RiskRecords.score(settings.model(), settings.entityType(), id, state);
         settings.metrics().score(settings.entityType(), riskScore.getScore());
-        context.forward(new Record<String, SpecificRecord>(entityKey(id), riskScore, riskScore.getUpdatedAt().toEpochMilli()));
+        context.forward(new Record<String, Object>(entityKey(id), riskScore, riskScore.getUpdatedAt().toEpochMilli()));
     }
 }

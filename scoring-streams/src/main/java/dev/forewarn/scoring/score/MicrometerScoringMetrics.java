@@ -26,6 +26,7 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
     private final Timer eventLag;
     private final Timer pipelineLatency;
     private final Counter duplicates;
+    private final Counter dedupForgotten;
 
     public MicrometerScoringMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +46,9 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
         eventLag = Timer.builder("forewarn.scoring.event.lag").description("now minus occurredAt when a customer signal is scored")
                 .publishPercentileHistogram().register(registry);
         duplicates = Counter.builder("forewarn.scoring.duplicates").register(registry);
+        dedupForgotten = Counter.builder("forewarn.scoring.dedup.forgotten")
+                .description("recent events a customer's deduplication forgot before its horizon (SCORING_DEDUP_MAX_EVENTS reached)")
+                .register(registry);
         // The input DLQ series exist at 0 from the start, so dashboards and increase() alerts see them before the first rejection.
         for (String topic : java.util.List.of(TopicCatalogue.REPORTS.name(), TopicCatalogue.COMPLAINTS.name(),
                 TopicCatalogue.RETURNS.name())) {
@@ -65,6 +69,11 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
     @Override
     public void duplicate() {
         duplicates.increment();
+    }
+
+    @Override
+    public void dedupForgotten() {
+        dedupForgotten.increment();
     }
 
     @Override

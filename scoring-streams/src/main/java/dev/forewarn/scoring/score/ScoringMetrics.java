@@ -17,6 +17,10 @@ public interface ScoringMetrics {
     default void duplicate() {
     }
 
+    /** A customer's recent event was forgotten before the deduplication horizon (the per-customer bound was reached). */
+    default void dedupForgotten() {
+    }
+
     default void transition(EntityType entity, TransitionKind kind, RiskLevel to) {
     }
 

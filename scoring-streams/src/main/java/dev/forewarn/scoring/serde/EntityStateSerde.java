@@ -11,8 +11,8 @@ import dev.forewarn.events.SignalKind;
 import dev.forewarn.scoring.model.EntityState;
 
 /**
- * {@link EntityState} in the state stores and their changelogs: ~100 bytes plus complaints and the
- * explanation. Format 2 keeps each complaint's status changes (format 1 kept open complaints only,
+ * {@link EntityState} in the state stores and their changelogs: ~100 bytes plus complaints, the
+ * explanation and a customer's recent events (16 bytes each). Format 2 keeps each complaint's status changes (format 1 kept open complaints only,
  * with their due time and a breached flag); format 1 still reads, as complaints opened before time began.
  */
 public final class EntityStateSerde extends BinarySerde<EntityState> {
@@ -62,6 +62,11 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         }
         // Fields added later go last: state written before them still reads (as their defaults).
         out.writeLong(s.changeSeq);
+        out.writeInt(s.recentEvents.size());
+        for (int i = 0; i < s.recentEvents.size(); i++) {
+            out.writeLong(s.recentEvents.hash(i));
+            out.writeLong(s.recentEvents.time(i));
+        }
     }
 
     @Override
@@ -93,6 +98,10 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
                     in.readLong(), in.readDouble()));
         }
         s.changeSeq = in.available() >= 8 ? in.readLong() : 0;
+        int recent = in.available() >= 4 ? in.readInt() : 0;
+        for (int i = 0; i < recent; i++) {
+            s.recentEvents.remember(in.readLong(), in.readLong(), Integer.MAX_VALUE);
+        }
         return s;
     }
 

@@ -47,13 +47,32 @@ class BinarySerdeTest {
     }
 
     @Test
+    void shouldRoundTripACustomersRecentEventsAndReadStateWrittenBeforeThem() {
+        EntityState state = new EntityState();
+        new RiskModel(RiskModel.Config.defaults()).apply(state, Signal.report("e-1", "C-1", null, T0, null, FeedbackType.NEGATIVE, 4));
+        state.changeSeq = 7;
+        state.recentEvents.remember(Signal.report("e-1", "C-1", null, T0, null, FeedbackType.NEGATIVE, 4).identityHash(), T0, 10);
+        state.recentEvents.remember(-1L, T0 + 5, 10);
+        EntityStateSerde serde = new EntityStateSerde();
+        byte[] current = serde.serialize("t", state);
+
+        EntityState read = serde.deserialize("t", current);
+        assertThat(read).isEqualTo(state);
+        assertThat(read.recentEvents.time(1)).isEqualTo(T0 + 5);
+
+        EntityState before = serde.deserialize("t", java.util.Arrays.copyOf(current, current.length - 4 - 2 * 16));
+        assertThat(before.changeSeq).isEqualTo(7);
+        assertThat(before.recentEvents.size()).isZero();
+    }
+
+    @Test
     void shouldReadStateWrittenBeforeTheChangeNumberExisted() {
         EntityState state = new EntityState();
         new RiskModel(RiskModel.Config.defaults()).apply(state, Signal.report("e-1", "C-1", null, T0, null, FeedbackType.NEGATIVE, 4));
         state.changeSeq = 42;
         EntityStateSerde serde = new EntityStateSerde();
         byte[] current = serde.serialize("t", state);
-        byte[] before = java.util.Arrays.copyOf(current, current.length - 8); // the number is the last field
+        byte[] before = java.util.Arrays.copyOf(current, current.length - 12); // the number, then no recent events (a count of 0)
 
         assertThat(serde.deserialize("t", current).changeSeq).isEqualTo(42);
         EntityState old = serde.deserialize("t", before);
