@@ -73,6 +73,8 @@ public final class ScoringService implements AutoCloseable {
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        // One stream thread per core the JVM may use (Kafka's default is one); KAFKA_NUM_STREAM_THREADS overrides it.
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors());
         // EOS commits every 100 ms by default; a risk score a second later costs nothing and a commit
         // (flush, offsets, transaction markers on every written partition) a tenth as often buys throughput.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);

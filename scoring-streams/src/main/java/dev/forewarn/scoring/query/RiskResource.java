@@ -92,7 +92,10 @@ public final class RiskResource {
         }
         EntityState state;
         try {
-            state = localStore(kafkaStreams, store).get(id);
+            // The owner's partition only: while its task is not running here yet (another stream thread may still be
+            // restoring it) this throws and the answer is 503, where the store of every local partition would say null (a wrong 404).
+            state = kafkaStreams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, EntityState>keyValueStore())
+                    .withPartition(owner.partition())).get(id);
         } catch (InvalidStateStoreException e) {
             Instances.unavailable(ctx, "the store is migrating: " + e.getMessage());
             return;
