@@ -29,8 +29,9 @@ public final class RecentEvents {
         }
     }
 
-    public boolean contains(long hash) {
-        for (int i = 0; i < size; i++) {
+    /** Whether an event with this hash was first seen at or after {@code horizon}. */
+    public boolean seenSince(long hash, long horizon) {
+        for (int i = size - 1; i >= 0 && times[i] >= horizon; i--) {
             if (hashes[i] == hash) {
                 return true;
             }

@@ -130,7 +130,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
         lastRecordWallClock = context.currentSystemTimeMs();
         Signal signal = record.value();
         String id = record.key();
-        EntityState state = states.get(id);
+        EntityState state = current(id);
         if (state == null) {
             state = new EntityState();
         }
@@ -150,11 +150,12 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
     /** Whether the entity was not seen with this signal's identity within the horizon; if so, it is now. */
     private boolean firstSighting(EntityState state, Signal signal) {
         long now = Math.max(context.currentStreamTimeMs(), 0);
-        state.recentEvents.expireBefore(now - settings.dedup().retention().toMillis());
+        long horizon = now - settings.dedup().retention().toMillis();
         long identity = signal.identityHash();
-        if (state.recentEvents.contains(identity)) {
-            return false;
+        if (state.recentEvents.seenSince(identity, horizon)) {
+            return false; // the state is left as it was: nothing to save
         }
+        state.recentEvents.expireBefore(horizon);
         if (state.recentEvents.remember(identity, now, settings.dedup().maxEvents())) {
             settings.metrics().dedupForgotten();
         }
@@ -166,7 +167,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
         for (int handled = 0; handled < settings.maxTimersPerPunctuation() && !due.isEmpty() && due.first().at() <= observed;
              handled++) {
             Due next = due.pollFirst();
-            EntityState state = states.get(next.id());
+            EntityState state = current(next.id());
             if (state == null || state.scheduledAt != next.at()) {
                 continue; // deleted, or rescheduled since
             }
@@ -178,6 +179,12 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
             save(next.id(), state);
             emitTransitions(next.id(), state, transitions, null);
         }
+    }
+
+    /** The entity's state: the object saved last if its score is still pending (as stored, without decoding it again), else the store's. */
+    private EntityState current(String id) {
+        EntityState state = pending.get(id);
+        return state != null ? state : states.get(id);
     }
 
     /** Stores the changed state, keeps its due-time entry current and marks its score to be written. */
