@@ -111,6 +111,21 @@ final class Binary {
         /** Modified UTF-8 with an unsigned 16-bit length, exactly as {@link java.io.DataOutputStream#writeUTF}. */
         void writeUTF(String value) {
             int length = value.length();
+            if (length <= 0xFFFF) {
+                // Ids are ASCII: one pass that copies while it checks, its encoding the same as below's.
+                ensure(2 + length);
+                int start = size + 2;
+                int i = 0;
+                for (char c; i < length && (c = value.charAt(i)) >= 0x0001 && c <= 0x007F; i++) {
+                    bytes[start + i] = (byte) c;
+                }
+                if (i == length) {
+                    bytes[size++] = (byte) (length >>> 8);
+                    bytes[size++] = (byte) length;
+                    size += length;
+                    return;
+                }
+            }
             int encoded = 0;
             for (int i = 0; i < length; i++) {
                 char c = value.charAt(i);

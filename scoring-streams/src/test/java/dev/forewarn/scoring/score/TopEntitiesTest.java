@@ -63,6 +63,33 @@ class TopEntitiesTest {
     }
 
     @Test
+    void shouldAlwaysHoldTheExactTopThroughRisesFallsAndEntitiesLosingAllRisk() {
+        Random random = new Random(3);
+        for (int round = 0; round < 20; round++) {
+            KeyValueStore<String, Double> store = store();
+            TopEntities top = new TopEntities(5);
+            top.init(store);
+            Map<String, Double> ranks = new HashMap<>();
+            int population = 5 + random.nextInt(200);
+            for (int step = 0; step < 3_000; step++) {
+                String id = "E" + random.nextInt(population);
+                // few distinct ranks (ties, broken by id), falls as often as rises, and now and then no risk at all
+                double rank = random.nextInt(10) == 0 ? Double.NEGATIVE_INFINITY : random.nextInt(40);
+                top.update(id, rank);
+                if (rank == Double.NEGATIVE_INFINITY) {
+                    ranks.remove(id);
+                } else {
+                    ranks.put(id, rank);
+                }
+                List<String> expected = ranks.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                        .limit(5).map(Map.Entry::getKey).toList();
+                assertThat(ids(store)).as("round %d step %d", round, step).containsExactlyInAnyOrderElementsOf(expected);
+            }
+        }
+    }
+
+    @Test
     void shouldRankEntitiesAsTheirScoresWouldRankThemAtAnyCommonTime() {
         RiskModel model = new RiskModel(RiskModel.Config.defaults());
         Random random = new Random(7);

@@ -10,6 +10,7 @@ import dev.forewarn.scoring.model.EntityState;
 import dev.forewarn.scoring.model.RiskModel;
 import dev.forewarn.scoring.model.Signal;
 import org.apache.kafka.common.errors.SerializationException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BinarySerdeTest {
@@ -130,13 +131,18 @@ class BinarySerdeTest {
         String tricky = "Ünïcødé € \u0000 \uD83D\uDE00 plain";
         java.io.ByteArrayOutputStream reference = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream data = new java.io.DataOutputStream(reference);
-        data.writeUTF(tricky);
+        List<String> strings = List.of(tricky, "C-1042", "", "ascii first, then \u00e9", "ascii then \u0000", "\u007f\u0080");
+        for (String text : strings) {
+            data.writeUTF(text);
+        }
         data.writeLong(-5);
         data.writeDouble(0.1);
         data.writeInt(-7);
         data.writeByte(-1);
         Binary.Out out = new Binary.Out(4);
-        out.writeUTF(tricky);
+        for (String text : strings) {
+            out.writeUTF(text);
+        }
         out.writeLong(-5);
         out.writeDouble(0.1);
         out.writeInt(-7);
@@ -144,7 +150,9 @@ class BinarySerdeTest {
 
         assertThat(out.toByteArray()).isEqualTo(reference.toByteArray());
         Binary.In in = new Binary.In(reference.toByteArray());
-        assertThat(in.readUTF()).isEqualTo(tricky);
+        for (String text : strings) {
+            assertThat(in.readUTF()).isEqualTo(text);
+        }
         assertThat(in.readLong()).isEqualTo(-5);
         assertThat(in.readDouble()).isEqualTo(0.1);
         assertThat(in.readInt()).isEqualTo(-7);
