@@ -33,6 +33,12 @@ public final class EntityState {
         public double kanoFactor;
         public long firstAt = Long.MAX_VALUE;
         public final List<StatusChange> changes = new ArrayList<>(2);
+        /**
+         * A cache of the due time of its open episode's SLA not yet breached, whatever the clock ({@link RiskModel}), valid
+         * while {@link #changes} has {@code openDueFor} entries (it only ever grows). Not part of the state.
+         */
+        long openDue;
+        int openDueFor = -1;
 
         public Complaint(String complaintId) {
             this.complaintId = complaintId;

@@ -373,7 +373,16 @@ public final class RiskModel {
     /** Only the due time of the complaint's open SLA not yet breached ({@link EntityState#NONE} if none): no effects built. */
     private long pendingDue(EntityState.Complaint c, long clock) {
         // A complaint whose last change (in time) is a resolution has no SLA running.
-        return c.isOpen() ? lifecycle(c, clock, false).pendingDue() : EntityState.NONE;
+        if (!c.isOpen()) {
+            return EntityState.NONE;
+        }
+        // Its status changes alone say when the open SLA runs out; the clock only says whether that is past. Asked for
+        // every complaint of the entity on each signal (a product keeps dozens), so computed once per change of them.
+        if (c.openDueFor != c.changes.size()) {
+            c.openDue = lifecycle(c, Long.MIN_VALUE, false).pendingDue();
+            c.openDueFor = c.changes.size();
+        }
+        return c.openDue != EntityState.NONE && c.openDue > clock ? c.openDue : EntityState.NONE;
     }
 
     private Lifecycle lifecycle(EntityState.Complaint c, long clock, boolean withEffects) {
