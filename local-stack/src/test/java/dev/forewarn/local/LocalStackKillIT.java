@@ -46,6 +46,17 @@ class LocalStackKillIT {
         return Files.exists(file) ? Files.readString(file) : "";
     }
 
+    /** The last warnings and errors of the stack's log (what a failed restart is diagnosed from; the data directory goes with the test). */
+    private String warnings() throws Exception {
+        Path log = home.resolve("logs").resolve("forewarn.log");
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log).stream()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.contains(" -> ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    }
+
     private static Set<String> alerts() {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8083/v1/alerts?limit=500"))
@@ -79,7 +90,7 @@ class LocalStackKillIT {
         try {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).alias("restarted on the same data")
                     .until(() -> output("second").contains("the pipeline keeps running") || !second.isAlive());
-            assertThat(second.isAlive()).as("restarted; its output: " + output("second")).isTrue();
+            assertThat(second.isAlive()).as("restarted; its output: " + output("second") + "\nits log's warnings: " + warnings()).isTrue();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(alerts()).as("alerts after the restart").containsAll(before));
         } finally {
