@@ -31,8 +31,8 @@ public final class RecentEvents {
 
     /** Whether an event with this hash was first seen at or after {@code horizon}. */
     public boolean seenSince(long hash, long horizon) {
-        for (int i = size - 1; i >= 0 && times[i] >= horizon; i--) {
-            if (hashes[i] == hash) {
+        for (int i = size - 1; i >= 0; i--) { // every entry: a time out of order (a restored stream time) is not trusted to end it
+            if (hashes[i] == hash && times[i] >= horizon) {
                 return true;
             }
         }
