@@ -22,6 +22,12 @@ import picocli.CommandLine;
 /** The backtest on a simulated history written as the ingest API's NDJSON files, as a user would run it. */
 class BacktestMainTest {
 
+    /** One OPENED complaint as a line of the ingest API's NDJSON. */
+    private static String opened(String customer, String at, String complaint, int severity) {
+        return "{\"customerId\":\"" + customer + "\",\"occurredAt\":\"" + at + "\",\"complaintId\":\"" + complaint
+                + "\",\"status\":\"OPENED\",\"severity\":" + severity + "}";
+    }
+
     @Test
     void shouldMeasureTheModelAndTheReactiveRuleOnTheSameHistory(@TempDir Path dir) throws Exception {
         Scenario scenario = Scenario.generate(Scenario.Settings.of(400, Duration.ofDays(60), 11), Instant.parse("2026-11-01T00:00:00Z"), "bt");
@@ -66,9 +72,9 @@ class BacktestMainTest {
     void shouldTakeTheEscalationsFromALabelledFileWhenGivenOne(@TempDir Path dir) throws Exception {
         Path complaints = dir.resolve("complaints.ndjson");
         Files.write(complaints, List.of(
-                "{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T10:00:00Z\",\"complaintId\":\"K-1\",\"status\":\"OPENED\",\"severity\":5}",
-                "{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T11:00:00Z\",\"complaintId\":\"K-2\",\"status\":\"OPENED\",\"severity\":5}",
-                "{\"customerId\":\"C-2\",\"occurredAt\":\"2026-03-02T10:00:00Z\",\"complaintId\":\"K-3\",\"status\":\"OPENED\",\"severity\":2}"));
+                opened("C-1", "2026-03-01T10:00:00Z", "K-1", 5),
+                opened("C-1", "2026-03-01T11:00:00Z", "K-2", 5),
+                opened("C-2", "2026-03-02T10:00:00Z", "K-3", 2)));
         Path labels = dir.resolve("labels.csv");
         Files.write(labels, List.of("customerId,escalatedAt", "C-1,2026-03-05T10:00:00Z", "C-2,2026-03-03T10:00:00Z"));
         StringWriter out = new StringWriter();
@@ -87,11 +93,11 @@ class BacktestMainTest {
     void shouldRefuseOnlyTheLinesThatAreNotValidSignalsAndKeepTheRest(@TempDir Path dir) throws Exception {
         Path complaints = dir.resolve("complaints.ndjson");
         Files.write(complaints, List.of(
-                "{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T10:00:00Z\",\"complaintId\":\"K-1\",\"status\":\"OPENED\",\"severity\":3}",
+                opened("C-1", "2026-03-01T10:00:00Z", "K-1", 3),
                 "this line is not JSON {",
-                "{\"customerId\":\"C-2\",\"occurredAt\":\"2026-03-01T11:00:00Z\",\"complaintId\":\"K-2\",\"status\":\"OPENED\",\"severity\":9}",
+                opened("C-2", "2026-03-01T11:00:00Z", "K-2", 9),
                 "",
-                "{\"customerId\":\"C-3\",\"occurredAt\":\"2026-03-02T10:00:00Z\",\"complaintId\":\"K-3\",\"status\":\"OPENED\",\"severity\":5}"));
+                opened("C-3", "2026-03-02T10:00:00Z", "K-3", 5)));
         Path reports = dir.resolve("reports.ndjson");
         Files.write(reports, List.of("{\"customerId\":\"C-1\",\"occurredAt\":\"2026-03-01T12:00:00Z\",\"feedbackType\":\"NEGATIVE\",\"severity\":2}"));
         StringWriter out = new StringWriter();

@@ -60,6 +60,9 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
 
     /** Deduplication: a signal whose identity the entity was seen with within {@code retention} of stream time is dropped. */
     public record Dedup(Duration retention, int maxEvents) {
+        long retentionMs() {
+            return retention.toMillis();
+        }
     }
 
     /** An entity's next due time, ordered by time then id. */
@@ -150,7 +153,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
     /** Whether the entity was not seen with this signal's identity within the horizon; if so, it is now. */
     private boolean firstSighting(EntityState state, Signal signal) {
         long now = Math.max(context.currentStreamTimeMs(), 0);
-        long horizon = now - settings.dedup().retention().toMillis();
+        long horizon = now - settings.dedup().retentionMs();
         long identity = signal.identityHash();
         if (state.recentEvents.seenSince(identity, horizon)) {
             return false; // the state is left as it was: nothing to save
@@ -173,7 +176,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
             }
             state.scheduledAt = EntityState.NONE; // out of the index now: save() puts it back at its next due time
             if (settings.dedup() != null) {
-                state.recentEvents.expireBefore(Math.max(context.currentStreamTimeMs(), 0) - settings.dedup().retention().toMillis());
+                state.recentEvents.expireBefore(Math.max(context.currentStreamTimeMs(), 0) - settings.dedup().retentionMs());
             }
             List<RiskModel.Transition> transitions = settings.model().advance(state, observed);
             save(next.id(), state);

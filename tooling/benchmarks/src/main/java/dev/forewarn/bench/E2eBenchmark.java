@@ -66,13 +66,8 @@ public final class E2eBenchmark {
 
         /** The settings that differ from the local stack's, and what they are. */
         Map<String, String> environment(int receiverPort) {
-            Map<String, String> env = new java.util.LinkedHashMap<>();
-            // SCORING_*, ALERTING_* and KAFKA_NUM_STREAM_THREADS of this process apply, as the local stack applies them.
-            System.getenv().forEach((name, value) -> {
-                if (name.startsWith("SCORING_") || name.startsWith("ALERTING_") || name.equals("KAFKA_NUM_STREAM_THREADS")) {
-                    env.put(name, value);
-                }
-            });
+            // This process's environment, of which the local stack takes what it takes from its own (the services' variables).
+            Map<String, String> env = new java.util.LinkedHashMap<>(System.getenv());
             env.put("ALERTING_DEFAULT_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/hooks/quality-team");
             if (production) { // the services' own defaults where the local stack changes them for a fast replay
                 env.put("ALERTING_RATE_PER_DESTINATION", "10");
