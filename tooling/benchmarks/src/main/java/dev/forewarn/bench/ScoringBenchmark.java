@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -58,8 +60,13 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
@@ -135,8 +142,12 @@ public final class ScoringBenchmark {
             scoringProps.putAll(options.streams());
             // Baseline, scoring, baseline again (the mean of both baselines): neither side gets the only warm JVM. Each run
             // is timed from the moment its Streams client is RUNNING (start-up and rebalance are not processing).
-            double baselineFirst = timeUntilConsumed(sumByKey(), baselineProperties(scoringProps, options, 1), kafka, streams -> {
+            double baselineFirst = timeUntilConsumed(sumByKey(), comparisonProperties(scoringProps, options, "sum-1"), kafka, streams -> {
             });
+            // Scoring's Kafka shape without its model: the ceiling any work on the model and its serdes can reach.
+            double shapeSeconds = timeUntilConsumed(scoringShape(options.products()), comparisonProperties(scoringProps, options, "shape"), kafka,
+                    streams -> {
+                    });
             Topology scoring = ScoringTopology.build(config, ScoringMetrics.NONE, TopicSerdes.of(registry.url()));
             double[] stateBytes = new double[2];
             double scoringSeconds = timeUntilConsumed(scoring, scoringProps, kafka, streams -> {
@@ -145,7 +156,7 @@ public final class ScoringBenchmark {
                 stateBytes[1] = totals[1];
             });
             Map<String, Long> written = written(kafka, config.applicationId());
-            double baselineSecond = timeUntilConsumed(sumByKey(), baselineProperties(scoringProps, options, 2), kafka, streams -> {
+            double baselineSecond = timeUntilConsumed(sumByKey(), comparisonProperties(scoringProps, options, "sum-2"), kafka, streams -> {
             });
             double baselineSeconds = (baselineFirst + baselineSecond) / 2;
             System.out.printf(Locale.ROOT, "baseline runs: %.1f s before, %.1f s after the scoring run%n", baselineFirst, baselineSecond);
@@ -162,6 +173,8 @@ public final class ScoringBenchmark {
             System.out.printf(Locale.ROOT, "%-36s %10s %12s%n", "topology", "seconds", "records/s");
             System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "scoring (customers + products)", scoringSeconds, rate);
             System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f%n", "baseline sum-by-key", baselineSeconds, baselineRate);
+            System.out.printf(Locale.ROOT, "%-36s %10.1f %12.0f   (ratio %.3f: the ceiling without a model)%n", "scoring's shape, no model",
+                    shapeSeconds, options.signals() / shapeSeconds, options.signals() / shapeSeconds / baselineRate);
             System.out.printf(Locale.ROOT, "records the scoring topology wrote, per input signal (where the cost goes):%n");
             written.forEach((topic, count) -> System.out.printf(Locale.ROOT, "  %-60s %6.2f%n",
                     topic.replace(config.applicationId(), "<app>"), count / (double) options.signals()));
@@ -170,6 +183,7 @@ public final class ScoringBenchmark {
             return JSON.createObjectNode().put("bench", "scoring")
                     .put("recordsPerSec", Math.round(rate)).put("baselineRecordsPerSec", Math.round(baselineRate))
                     .put("ratio", Math.round(rate / baselineRate * 1000) / 1000.0)
+                    .put("shapeRecordsPerSec", Math.round(options.signals() / shapeSeconds))
                     .put("bytesPerEntity", Math.round(bytesPerEntity)).put("entities", Math.round(stateBytes[1]))
                     .put("signals", options.signals()).put("guarantee", options.guarantee());
         }
@@ -187,16 +201,40 @@ public final class ScoringBenchmark {
         return builder.build();
     }
 
+    /**
+     * Scoring's Kafka shape with no model: per signal a cached store per customer, a repartition to a
+     * cached store per product (keyed by a hash of the value, as many products as the run has), and
+     * each store's latest value written out at most once per commit, as scoring writes scores. The
+     * values stay bytes: no decoding, no state objects.
+     */
+    static Topology scoringShape(int products) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, byte[]> signals = builder.stream(INPUTS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("shape-source"));
+        latestPerKey(signals.groupByKey(Grouped.with("shape-customers", Serdes.String(), Serdes.ByteArray())), "shape-customers");
+        latestPerKey(signals.selectKey((customer, value) -> "P-" + Math.floorMod(Arrays.hashCode(value), products), Named.as("shape-by-product"))
+                .groupByKey(Grouped.with("shape-products", Serdes.String(), Serdes.ByteArray())), "shape-products");
+        return builder.build();
+    }
+
+    private static void latestPerKey(KGroupedStream<String, byte[]> grouped, String name) {
+        grouped.reduce((before, latest) -> latest, Named.as(name + "-latest"),
+                        Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(name + "-store")
+                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
+                .toStream(Named.as(name + "-changes"))
+                .mapValues(value -> (long) value.length, Named.as(name + "-size"))
+                .to("bench.sums", Produced.with(Serdes.String(), Serdes.Long()).withName(name + "-sink"));
+    }
+
     private interface BeforeClose {
         void accept(KafkaStreams streams) throws Exception;
     }
 
-    /** Runs {@code topology} from a fresh start until its committed offsets reach the end of every input partition. */
-    private static Properties baselineProperties(Properties scoringProps, Options options, int run) {
+    /** The scoring run's Streams properties under a fresh application id and state directory: a comparison topology's. */
+    private static Properties comparisonProperties(Properties scoringProps, Options options, String run) {
         Properties baselineProps = new Properties();
         baselineProps.putAll(scoringProps);
-        baselineProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-sum-" + run + "-" + UUID.randomUUID());
-        baselineProps.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("sum-state-" + run).toString());
+        baselineProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + run + "-" + UUID.randomUUID());
+        baselineProps.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve(run + "-state").toString());
         return baselineProps;
     }
 

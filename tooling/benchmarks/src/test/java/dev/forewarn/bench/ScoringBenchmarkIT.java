@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The scoring benchmark runs end to end (tiny counts, no figures asserted: speed is not tested here). */
+/** The scoring benchmark runs end to end, its three topologies (tiny counts, no figures asserted: speed is not tested here). */
 class ScoringBenchmarkIT {
 
     @Test
@@ -18,6 +18,7 @@ class ScoringBenchmarkIT {
         assertThat(summary.path("bench").asText()).isEqualTo("scoring");
         assertThat(summary.path("recordsPerSec").asLong()).isPositive();
         assertThat(summary.path("baselineRecordsPerSec").asLong()).isPositive();
+        assertThat(summary.path("shapeRecordsPerSec").asLong()).as("scoring's shape without a model, timed too").isPositive();
         assertThat(summary.path("entities").asLong()).as("every customer and product tracked").isEqualTo(330);
         assertThat(summary.path("bytesPerEntity").asLong()).isBetween(50L, 1024L);
     }
