@@ -39,6 +39,9 @@ public final class EntityState {
          */
         long openDue;
         int openDueFor = -1;
+        /** A cache of its encoding in the state format, valid while {@link #changes} has {@code encodedFor} entries, as above. */
+        private byte[] encoded;
+        private int encodedFor = -1;
 
         public Complaint(String complaintId) {
             this.complaintId = complaintId;
@@ -47,6 +50,22 @@ public final class EntityState {
         /** Open when its latest status change (in time) is not RESOLVED. */
         public boolean isOpen() {
             return !changes.isEmpty() && changes.get(changes.size() - 1).status() != ComplaintStatus.RESOLVED;
+        }
+
+        /**
+         * Its encoding in the state format as {@link #encoded(byte[])} last kept it, or null when it has changed since: a
+         * product keeps dozens of complaints and its state is written on each signal, while one complaint changes rarely.
+         * Valid because every change to a complaint adds a status change ({@code RiskModel} sets its product, Kano factor and
+         * first time only with one).
+         */
+        public byte[] encoded() {
+            return encodedFor == changes.size() ? encoded : null;
+        }
+
+        /** Keeps {@code bytes} as its encoding until its next status change. */
+        public void encoded(byte[] bytes) {
+            encoded = bytes;
+            encodedFor = changes.size();
         }
 
         public long lastAt() {

@@ -86,6 +86,12 @@ final class Binary {
             bytes[size++] = (byte) value;
         }
 
+        void writeBytes(byte[] value) {
+            ensure(value.length);
+            System.arraycopy(value, 0, bytes, size, value.length);
+            size += value.length;
+        }
+
         void writeBoolean(boolean value) {
             writeByte(value ? 1 : 0);
         }
@@ -168,6 +174,15 @@ final class Binary {
 
         int available() {
             return bytes.length - position;
+        }
+
+        int position() {
+            return position;
+        }
+
+        /** A copy of the bytes read since {@code from}, a {@link #position()} of before. */
+        byte[] readSince(int from) {
+            return Arrays.copyOfRange(bytes, from, position);
         }
 
         private byte next() {

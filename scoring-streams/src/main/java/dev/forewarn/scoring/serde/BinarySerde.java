@@ -29,9 +29,17 @@ abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T
     /** Reads the fields of format {@code version}. */
     abstract T read(Binary.In in, int version);
 
+    /** The size written last: the next buffer starts that large (a racy hint, shared by the threads that serialize). */
+    private int lastSize;
+
     @Override
     public final byte[] serialize(String topic, T value) {
-        return value == null ? null : Binary.write(version, sizeHint, out -> write(out, value));
+        if (value == null) {
+            return null;
+        }
+        byte[] bytes = Binary.write(version, Math.max(sizeHint, lastSize), out -> write(out, value));
+        lastSize = bytes.length;
+        return bytes;
     }
 
     @Override

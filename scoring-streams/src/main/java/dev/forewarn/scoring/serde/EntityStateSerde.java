@@ -41,16 +41,14 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         out.writeLong(s.scheduledAt);
         out.writeByte(s.complaintLog.size());
         for (EntityState.Complaint c : s.complaintLog) {
-            out.writeUTF(c.complaintId);
-            writeNullable(out, c.productId);
-            out.writeDouble(c.kanoFactor);
-            out.writeLong(c.firstAt);
-            out.writeByte(c.changes.size());
-            for (EntityState.StatusChange change : c.changes) {
-                out.writeLong(change.at());
-                writeEnum(out, change.status());
-                out.writeLong(change.slaDueAt());
+            byte[] encoded = c.encoded();
+            if (encoded == null) {
+                Binary.Out one = new Binary.Out(64);
+                writeComplaint(one, c);
+                encoded = one.toByteArray();
+                c.encoded(encoded);
             }
+            out.writeBytes(encoded);
         }
         out.writeByte(s.top.size());
         for (EntityState.Contributor c : s.top) {
@@ -66,6 +64,19 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         for (int i = 0; i < s.recentEvents.size(); i++) {
             out.writeLong(s.recentEvents.hash(i));
             out.writeLong(s.recentEvents.time(i));
+        }
+    }
+
+    private static void writeComplaint(Binary.Out out, EntityState.Complaint c) {
+        out.writeUTF(c.complaintId);
+        writeNullable(out, c.productId);
+        out.writeDouble(c.kanoFactor);
+        out.writeLong(c.firstAt);
+        out.writeByte(c.changes.size());
+        for (EntityState.StatusChange change : c.changes) {
+            out.writeLong(change.at());
+            writeEnum(out, change.status());
+            out.writeLong(change.slaDueAt());
         }
     }
 
@@ -106,6 +117,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
     }
 
     private static EntityState.Complaint readComplaint(Binary.In in) {
+        int start = in.position();
         EntityState.Complaint c = new EntityState.Complaint(in.readUTF());
         c.productId = readNullable(in);
         c.kanoFactor = in.readDouble();
@@ -114,6 +126,7 @@ public final class EntityStateSerde extends BinarySerde<EntityState> {
         for (int i = 0; i < changes; i++) {
             c.changes.add(new EntityState.StatusChange(in.readLong(), readEnum(in, ComplaintStatus.values()), in.readLong()));
         }
+        c.encoded(in.readSince(start)); // what writing it again would write
         return c;
     }
 

@@ -48,6 +48,35 @@ class BinarySerdeTest {
     }
 
     @Test
+    void shouldWriteEachComplaintAsIfEncodedAfreshWhateverItsStatusChangesAndWhereTheStateWasReadFrom() {
+        RiskModel model = new RiskModel(RiskModel.Config.defaults());
+        List<Signal> signals = List.of(
+                Signal.complaint("e-1", "C-1", "P-1", T0 + 10_000, null, "K-1", ComplaintStatus.OPENED, 3, T0 + 86_400_000),
+                Signal.complaint("e-2", "C-2", "P-1", T0 + 20_000, KanoCategory.ATTRACTIVE, "K-2", ComplaintStatus.OPENED, 2, null),
+                Signal.complaint("e-3", "C-1", "P-1", T0 + 30_000, null, "K-1", ComplaintStatus.RESOLVED, 3, null),
+                // late, and earlier than K-1's first change: K-1's product, Kano factor and first time change with it
+                Signal.complaint("e-4", "C-1", "P-9", T0, KanoCategory.MUST_BE, "K-1", ComplaintStatus.OPENED, 5, T0 + 3_600_000),
+                Signal.report("e-5", "C-3", "P-1", T0 + 40_000, null, FeedbackType.NEGATIVE, 4),
+                Signal.complaint("e-6", "C-2", "P-1", T0 + 50_000, null, "K-2", ComplaintStatus.REOPENED, 2, T0 + 90_000_000));
+        EntityStateSerde serde = new EntityStateSerde();
+        EntityState live = new EntityState();
+        for (int i = 0; i < signals.size(); i++) {
+            model.apply(live, signals.get(i));
+            EntityState fresh = new EntityState(); // new complaint objects: nothing encoded before
+            signals.subList(0, i + 1).forEach(signal -> model.apply(fresh, signal));
+
+            byte[] written = serde.serialize("t", live);
+
+            assertThat(written).as("after %s", signals.get(i).eventId()).isEqualTo(serde.serialize("t", fresh));
+            if (i % 2 == 1) {
+                live = serde.deserialize("t", written); // go on from the stored form, as the scorer does after a cache miss
+            }
+        }
+        assertThat(live.complaintLog).hasSize(2);
+        assertThat(live.complaintLog.get(0).productId).isEqualTo("P-9");
+    }
+
+    @Test
     void shouldRoundTripACustomersRecentEventsAndReadStateWrittenBeforeThem() {
         EntityState state = new EntityState();
         new RiskModel(RiskModel.Config.defaults()).apply(state, Signal.report("e-1", "C-1", null, T0, null, FeedbackType.NEGATIVE, 4));
