@@ -89,7 +89,15 @@ class RiskResourceIT {
                         .isCloseTo(viewA.path("pressure").asDouble(), org.assertj.core.data.Offset.offset(1e-3));
             }
             HttpResponse<String> unknown = get(second, "/v1/risk/customers/nobody-" + run);
-            JsonNode top = JSON.readTree(get(first, "/v1/risk/top?entityType=CUSTOMER&limit=1000").body()).path("items");
+            // who is in the top follows at each score pass (1 s)
+            JsonNode[] latest = new JsonNode[1];
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                latest[0] = JSON.readTree(get(first, "/v1/risk/top?entityType=CUSTOMER&limit=1000").body()).path("items");
+                List<String> listed = new ArrayList<>();
+                latest[0].forEach(item -> listed.add(item.path("entityId").asText()));
+                return listed.containsAll(customers);
+            });
+            JsonNode top = latest[0];
             HttpResponse<String> badTop = get(first, "/v1/risk/top?entityType=PLANET");
             HttpResponse<String> openapi = get(first, "/openapi.json");
 

@@ -119,6 +119,7 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
                 changeSeq = Math.max(changeSeq, entry.value.changeSeq);
             }
         }
+        top.refresh();
         context.schedule(settings.streamTimeInterval(), PunctuationType.STREAM_TIME, this::runDue);
         context.schedule(settings.wallClockInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
             if (wallClock - lastRecordWallClock >= settings.idleAfter().toMillis()) {
@@ -208,8 +209,9 @@ public final class EntityScorer implements Processor<String, Signal, String, Obj
         top.update(id, settings.model().rankKey(state));
     }
 
-    /** Writes the latest score of every entity changed since the last pass, once each, and how far it got. */
+    /** Brings the top up to date and writes the latest score of every entity changed since the last pass, once each, and how far it got. */
     private void emitPendingScores() {
+        top.refresh();
         if (pending.isEmpty()) {
             return;
         }

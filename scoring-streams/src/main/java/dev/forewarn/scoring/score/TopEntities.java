@@ -2,10 +2,11 @@ package dev.forewarn.scoring.score;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
+import java.util.PriorityQueue;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -15,12 +16,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * of scanning every state. The store is not changelogged: the scorer rebuilds it from the entity states when its task
  * starts.
  *
- * <p>Every ranked entity's rank is held in memory (one small entry each, like the due-time index), but only the top
- * and a reserve of the next best (at most {@code size} each) are kept in order; every other entity ranks at or below
- * the lowest kept one. An update of such an entity that stays below costs one map write and one comparison — most
- * entities of a large population, on most signals. When an entity of the top falls, the best of the reserve takes its
- * place, so the store is always exactly the top; when the reserve runs dry while some entities are outside both, one
- * scan of the ranks refills it (once per {@code size} falls at most).
+ * <p>A change of rank costs one map write ({@link #update}); the store follows at each {@link #refresh}, which the
+ * scorer calls with each score pass, so the top is as current as the scores it writes. A refresh ranks the top's
+ * members and the entities changed since the last one: an entity that did not change still ranks at or below the
+ * lowest member of the last refresh, so the new top is exact unless a member fell below that line (or left) and some
+ * unchanged entity may now rank above it; then, and only then, it ranks every entity once.
  */
 final class TopEntities {
 
@@ -33,24 +33,27 @@ final class TopEntities {
     }
 
     private final int size;
-    /** The top {@code size}, mirrored in the store. */
-    private final NavigableSet<Ranked> top = new TreeSet<>();
-    /** The next best after the top, at most {@code size}; every entity in neither ranks below all of these. */
-    private final NavigableSet<Ranked> reserve = new TreeSet<>();
-    /** Every ranked entity's rank: those of the top, of the reserve, and the rest. */
+    /** Every ranked entity's rank. */
     private final Map<String, Double> rankOf = new HashMap<>();
+    /** Entities whose rank changed since the last refresh (ranked, unranked or moved). */
+    private final Set<String> changed = new HashSet<>();
+    /** The top as the store holds it. */
+    private Set<String> members = new HashSet<>();
+    /** The lowest member at the last refresh when the top was full; null when it was not (every ranked entity was in it). */
+    private Ranked line;
     private KeyValueStore<String, Double> store;
 
     TopEntities(int size) {
         this.size = size;
     }
 
-    /** Starts over on {@code store}: empties it, then {@link #update} fills it as the states are scanned. */
+    /** Starts over on {@code store}: empties it; {@link #update} and a {@link #refresh} fill it again. */
     void init(KeyValueStore<String, Double> store) {
         this.store = store;
-        top.clear();
-        reserve.clear();
         rankOf.clear();
+        changed.clear();
+        members = new HashSet<>();
+        line = null;
         List<String> stale = new ArrayList<>();
         try (KeyValueIterator<String, Double> all = store.all()) {
             all.forEachRemaining(entry -> stale.add(entry.key));
@@ -58,88 +61,67 @@ final class TopEntities {
         stale.forEach(store::delete);
     }
 
-    /**
-     * Entity {@code id} now ranks {@code rank} ({@code -∞}: no risk at all, never in the top, and not ranked — most
-     * entities of a calm population). The store holds the top's ids (the queries read the states): it is written only
-     * when an entity enters or leaves the top, not each time one inside it moves.
-     */
+    /** Entity {@code id} now ranks {@code rank} ({@code -∞}: no risk at all, never in the top — most entities of a calm population). */
     void update(String id, double rank) {
-        boolean ranked = rank != Double.NEGATIVE_INFINITY;
-        Double previous = ranked ? rankOf.put(id, rank) : rankOf.remove(id);
-        if (previous == null && !ranked || previous != null && previous == rank) {
-            return; // unranked and still so, or unchanged: it is where it was
+        Double previous = rank != Double.NEGATIVE_INFINITY ? rankOf.put(id, rank) : rankOf.remove(id);
+        if (previous == null ? rank != Double.NEGATIVE_INFINITY : previous != rank) {
+            changed.add(id);
         }
-        boolean wasTop = false;
-        if (previous != null) {
-            Ranked old = new Ranked(previous, id);
-            wasTop = top.remove(old);
-            if (!wasTop) {
-                reserve.remove(old);
-            }
-        }
-        Ranked now = new Ranked(rank, id);
-        Ranked lowest = lowestKept();
-        if (ranked && (outside() == 1 || lowest == null || now.compareTo(lowest) >= 0)) {
-            reserve.add(now); // else it stays outside, below every kept entity
-        }
-        rebalance(id);
-        boolean isTop = ranked && top.contains(now);
-        if (isTop && !wasTop) {
-            store.put(id, rank);
-        } else if (!isTop && wasTop) {
-            store.delete(id);
-        }
-    }
-
-    /** How many ranked entities are in neither the top nor the reserve. */
-    private int outside() {
-        return rankOf.size() - top.size() - reserve.size();
-    }
-
-    /** The lowest entity kept in order (the reserve's lowest, else the top's); null when none is. */
-    private Ranked lowestKept() {
-        return !reserve.isEmpty() ? reserve.first() : top.isEmpty() ? null : top.first();
     }
 
     /**
-     * The top takes the best of the reserve while it beats the top's lowest or the top is not full; the reserve is
-     * refilled or trimmed ({@code id}'s own store write is its caller's).
+     * Writes the top as the ranks stand now: the store gets the entities that entered it and loses those that left (the
+     * queries read the states; a member's value is its rank when it entered).
      */
-    private void rebalance(String id) {
-        if (top.size() + reserve.size() < size && outside() > 0) {
-            refillReserve();
+    void refresh() {
+        if (changed.isEmpty()) {
+            return;
         }
-        while (!reserve.isEmpty() && (top.size() < size || reserve.last().compareTo(top.first()) > 0)) {
-            Ranked in = reserve.pollLast();
-            top.add(in);
-            if (!in.id().equals(id)) {
-                store.put(in.id(), in.rank());
-            }
-            if (top.size() > size) {
-                Ranked out = top.pollFirst();
-                reserve.add(out);
-                if (!out.id().equals(id)) {
-                    store.delete(out.id());
-                }
+        PriorityQueue<Ranked> best = new PriorityQueue<>(size + 1);
+        int candidates = 0;
+        for (String id : members) {
+            candidates += offer(best, id) ? 1 : 0;
+        }
+        for (String id : changed) {
+            if (!members.contains(id)) {
+                candidates += offer(best, id) ? 1 : 0;
             }
         }
-        while (reserve.size() > size) {
-            reserve.pollFirst(); // outside now, below every kept entity
+        boolean unchangedOutside = rankOf.size() > candidates;
+        if (unchangedOutside && line != null && (best.size() < size || best.peek().compareTo(line) < 0)) {
+            best.clear(); // a member fell below the line an unchanged entity may be above: rank them all
+            rankOf.keySet().forEach(id -> offer(best, id));
         }
+        Set<String> top = new HashSet<>();
+        for (Ranked r : best) {
+            top.add(r.id());
+            if (!members.contains(r.id())) {
+                store.put(r.id(), r.rank());
+            }
+        }
+        for (String id : members) {
+            if (!top.contains(id)) {
+                store.delete(id);
+            }
+        }
+        members = top;
+        line = best.size() == size ? best.peek() : null;
+        changed.clear();
     }
 
-    /** One scan of every rank: the best {@code size} of those outside join the reserve. */
-    private void refillReserve() {
-        NavigableSet<Ranked> best = new TreeSet<>();
-        rankOf.forEach((id, rank) -> {
-            Ranked candidate = new Ranked(rank, id);
-            if ((best.size() < size || candidate.compareTo(best.first()) > 0) && !top.contains(candidate) && !reserve.contains(candidate)) {
-                best.add(candidate);
-                if (best.size() > size) {
-                    best.pollFirst();
-                }
-            }
-        });
-        reserve.addAll(best);
+    /** Offers {@code id} at its current rank to the {@code size} best so far; false when it is not ranked. */
+    private boolean offer(PriorityQueue<Ranked> best, String id) {
+        Double rank = rankOf.get(id);
+        if (rank == null) {
+            return false;
+        }
+        Ranked lowest = best.peek();
+        if (best.size() < size) {
+            best.add(new Ranked(rank, id));
+        } else if (rank > lowest.rank() || rank == lowest.rank() && id.compareTo(lowest.id()) < 0) {
+            best.poll();
+            best.add(new Ranked(rank, id));
+        }
+        return true;
     }
 }

@@ -35,42 +35,50 @@ class TopEntitiesTest {
     }
 
     @Test
-    void shouldKeepExactlyTheHighestRankedEntitiesInTheStore() {
+    void shouldHoldExactlyTheHighestRankedEntitiesAfterEachRefresh() {
         KeyValueStore<String, Double> store = store();
         store.put("stale", 99.0); // left by an earlier run of the task: a restart starts over
         TopEntities top = new TopEntities(3);
         top.init(store);
+        assertThat(ids(store)).isEmpty();
 
         top.update("a", 1);
         top.update("b", 5);
         top.update("c", 3);
-        top.update("d", 4); // pushes a out
+        top.update("d", 4);
+        assertThat(ids(store)).as("the store follows at the refresh").isEmpty();
+        top.refresh();
         assertThat(ids(store)).containsExactlyInAnyOrder("b", "c", "d");
-        top.update("b", 0.5); // falls: a, out of the top until now, takes its place
+        top.update("b", 0.5); // falls below a, which did not change since: a takes its place
         top.update("e", Double.NEGATIVE_INFINITY);
-
+        top.refresh();
         assertThat(ids(store)).containsExactlyInAnyOrder("a", "c", "d");
         top.update("d", 0.1); // falls below everything but e
+        top.refresh();
         assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "c");
         top.update("c", Double.NEGATIVE_INFINITY); // no risk left: out, and d takes its place
+        top.refresh();
         assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "d");
         top.update("x", Double.NEGATIVE_INFINITY);
         top.update("y", Double.NEGATIVE_INFINITY);
         top.update("a", Double.NEGATIVE_INFINITY);
+        top.refresh();
         assertThat(ids(store)).as("entities without any risk never fill the top").containsExactlyInAnyOrder("b", "d");
         top.update("a", 2);
+        top.refresh();
         assertThat(ids(store)).containsExactlyInAnyOrder("a", "b", "d");
     }
 
     @Test
-    void shouldAlwaysHoldTheExactTopThroughRisesFallsAndEntitiesLosingAllRisk() {
+    void shouldHoldTheExactTopAfterEachRefreshThroughRisesFallsAndEntitiesLosingAllRisk() {
         Random random = new Random(3);
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 40; round++) {
             KeyValueStore<String, Double> store = store();
             TopEntities top = new TopEntities(5);
             top.init(store);
             Map<String, Double> ranks = new HashMap<>();
             int population = 5 + random.nextInt(200);
+            int batch = 1 + random.nextInt(round % 2 == 0 ? 3 : 40); // refreshed after one change or after many
             for (int step = 0; step < 3_000; step++) {
                 String id = "E" + random.nextInt(population);
                 // few distinct ranks (ties, broken by id), falls as often as rises, and now and then no risk at all
@@ -81,10 +89,13 @@ class TopEntitiesTest {
                 } else {
                     ranks.put(id, rank);
                 }
-                List<String> expected = ranks.entrySet().stream()
-                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                        .limit(5).map(Map.Entry::getKey).toList();
-                assertThat(ids(store)).as("round %d step %d", round, step).containsExactlyInAnyOrderElementsOf(expected);
+                if (step % batch == 0) {
+                    top.refresh();
+                    List<String> expected = ranks.entrySet().stream()
+                            .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                            .limit(5).map(Map.Entry::getKey).toList();
+                    assertThat(ids(store)).as("round %d step %d", round, step).containsExactlyInAnyOrderElementsOf(expected);
+                }
             }
         }
     }
