@@ -75,13 +75,18 @@ public final class ScoringService implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         // One stream thread (Kafka's default). KAFKA_NUM_STREAM_THREADS=<cores> buys about a quarter more throughput on two
         // cores, but with two threads the kill drill (LocalStackKillIT) once saw Streams stay unready for over two minutes after
-        // a SIGKILL (not reproduced in six runs since): not the default until that is understood (README, scoring-streams).
+        // a SIGKILL (not reproduced in ten runs since): not the default until that is understood (README, scoring-streams).
         // EOS commits every 100 ms by default; a risk score a second later costs nothing and a commit
         // (flush, offsets, transaction markers on every written partition) a tenth as often buys throughput.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         // The record cache absorbs repeated updates of an entity between commits; at 10 MB (Kafka's default) a
         // backfill over 100,000 customers evicts (RocksDB write + changelog record) on almost every update.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // A customer task reads three topics in time order and waits whenever one of its partitions has run dry locally
+        // while the broker holds more (a catch-up); larger polls and per-partition buffers (Kafka's: 1,000 each) make that
+        // rarer: +15-17 % signals/s on the default scoring benchmark, for at most ~10,000 records per input partition in memory.
+        props.put("max.poll.records", 10_000); // unprefixed: KAFKA_MAX_POLL_RECORDS overrides it
+        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 10_000);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingExceptionHandler.class);
         // Every internal topic and store is named: a topology change can never silently rename a changelog.
