@@ -73,9 +73,10 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * The scoring benchmark: preloads realistic signals on a real broker (child JVM), then, in the
- * same run, times the scoring topology and a minimal sum-by-key topology over the same input with
- * the same processing guarantee, each from start until every input record is committed, and
- * measures the scoring state per tracked entity. Last line: one JSON object.
+ * same run, times the scoring topology, a minimal sum-by-key topology (the baseline) and scoring's
+ * Kafka shape without its model ({@link #scoringShape}) over the same input with the same processing
+ * guarantee, each from RUNNING until every input record is committed, and measures the scoring
+ * state per tracked entity. Last line: one JSON object.
  *
  * <p>Options as {@code --name=value}: {@code signals} (2000000), {@code customers} (100000),
  * {@code products} (5000), {@code partitions} (6), {@code guarantee} (exactly_once_v2),
@@ -234,11 +235,11 @@ public final class ScoringBenchmark {
 
     /** The scoring run's Streams properties under a fresh application id and state directory: a comparison topology's. */
     private static Properties comparisonProperties(Properties scoringProps, Options options, String run) {
-        Properties baselineProps = new Properties();
-        baselineProps.putAll(scoringProps);
-        baselineProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + run + "-" + UUID.randomUUID());
-        baselineProps.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve(run + "-state").toString());
-        return baselineProps;
+        Properties props = new Properties();
+        props.putAll(scoringProps);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + run + "-" + UUID.randomUUID());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve(run + "-state").toString());
+        return props;
     }
 
     /** Seconds from the client's first RUNNING state until every input record is committed. */
