@@ -64,9 +64,11 @@ public final class E2eBenchmark {
                     given.integer("rate-per-destination", 0)));
         }
 
-        /** The settings that differ from the local stack's, and what they are. */
+        /**
+         * The environment the local stack starts from: this process's (the stack takes the services' variables from it, as
+         * from its own), with the benchmark's receiver and the settings chosen here over it.
+         */
         Map<String, String> environment(int receiverPort) {
-            // This process's environment, of which the local stack takes what it takes from its own (the services' variables).
             Map<String, String> env = new java.util.LinkedHashMap<>(System.getenv());
             env.put("ALERTING_DEFAULT_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/hooks/quality-team");
             if (production) { // the services' own defaults where the local stack changes them for a fast replay
