@@ -203,6 +203,13 @@ public final class E2eBenchmark {
                         a.receivedAt())).reversed()).limit(8)
                 .map(a -> "+%.1f: %d".formatted(Duration.between(loadStart, a.signalOccurredAt().orElseThrow()).toMillis() / 1000.0,
                         Duration.between(a.signalOccurredAt().orElseThrow(), a.receivedAt()).toMillis())).toList());
+        // Late alerts by the second of the load their signal was posted in: one stall, or late throughout?
+        Map<Long, Long> lateBySecond = new java.util.TreeMap<>();
+        measured(stack.receiver()).stream()
+                .filter(a -> Duration.between(a.signalOccurredAt().orElseThrow(), a.receivedAt()).toMillis() >= 1000)
+                .forEach(a -> lateBySecond.merge(Duration.between(loadStart, a.signalOccurredAt().orElseThrow()).toSeconds(), 1L, Long::sum));
+        out.println("alerts that took 1 s or more, by the second of the load their signal was posted in (+s: alerts): "
+                + (lateBySecond.isEmpty() ? "none" : lateBySecond));
         KafkaLatency baseline = kafkaEndToEndLatency(stack.bootstrapServers());
 
         out.println();
