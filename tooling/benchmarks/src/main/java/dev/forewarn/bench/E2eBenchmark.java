@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -65,7 +66,8 @@ public final class E2eBenchmark {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
             return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 20),
-                    given.integer("warmup-max", 120), given.integer("hot", 10), given.integer("customers", 100_000), given.integer("products", 5_000),
+                    given.integer("warmup-max", 120), given.integer("hot", 10), given.integer("customers", 100_000),
+                    given.integer("products", 5_000),
                     given.integer("partitions", 3), Boolean.parseBoolean(given.string("production-defaults", "false")),
                     given.integer("rate-per-destination", 0)));
         }
@@ -204,10 +206,13 @@ public final class E2eBenchmark {
                 .map(a -> "+%.1f: %d".formatted(Duration.between(loadStart, a.signalOccurredAt().orElseThrow()).toMillis() / 1000.0,
                         Duration.between(a.signalOccurredAt().orElseThrow(), a.receivedAt()).toMillis())).toList());
         // Late alerts by the second of the load their signal was posted in: one stall, or late throughout?
-        Map<Long, Long> lateBySecond = new java.util.TreeMap<>();
-        measured(stack.receiver()).stream()
-                .filter(a -> Duration.between(a.signalOccurredAt().orElseThrow(), a.receivedAt()).toMillis() >= 1000)
-                .forEach(a -> lateBySecond.merge(Duration.between(loadStart, a.signalOccurredAt().orElseThrow()).toSeconds(), 1L, Long::sum));
+        Map<Long, Long> lateBySecond = new TreeMap<>();
+        for (AlertReceiver.Received alert : measured(stack.receiver())) {
+            Instant posted = alert.signalOccurredAt().orElseThrow();
+            if (Duration.between(posted, alert.receivedAt()).toMillis() >= 1000) {
+                lateBySecond.merge(Duration.between(loadStart, posted).toSeconds(), 1L, Long::sum);
+            }
+        }
         out.println("alerts that took 1 s or more, by the second of the load their signal was posted in (+s: alerts): "
                 + (lateBySecond.isEmpty() ? "none" : lateBySecond));
         KafkaLatency baseline = kafkaEndToEndLatency(stack.bootstrapServers());

@@ -53,6 +53,16 @@ class E2eWarmUpTest {
     }
 
     @Test
+    void anAlertPostedLessThanASecondAgoIsNotYetMissing() {
+        E2eBenchmark.WarmUp later = new E2eBenchmark.WarmUp(Duration.ofSeconds(25), Duration.ofSeconds(60));
+        later.over(19 * S);
+        later.posted("warm-0", 24 * S + 200_000_000L);
+
+        assertThat(later.over(25 * S)).as("posted 0.8 s ago, in flight").isTrue();
+        assertThat(later.caughtUp()).isTrue();
+    }
+
+    @Test
     void endsAtTheMaximumWhenTheStackNeverCatchesUpAndSaysSo() {
         warmUp.posted("warm-0", 2 * S);
 
