@@ -54,7 +54,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * {@code warmup} (20 s: the least warm-up; it goes on until the stack has caught up with it, see {@link WarmUp}),
  * {@code warmup-max} (120 s), {@code hot} (10 hot customers/s), {@code customers} (100000),
  * {@code products} (5000), {@code partitions} (3), {@code production-defaults} (false: the local stack's faster settings), {@code rate-per-destination}
- * (alerting's notifications per second per destination host; default: that of the settings chosen).
+ * (alerting's notifications per second per destination host; default: that of the settings chosen), {@code dir} (where the
+ * stack keeps its data, in a new directory removed afterwards; default: the JVM's temporary directory).
  */
 public final class E2eBenchmark {
 
@@ -62,14 +63,14 @@ public final class E2eBenchmark {
     private static final Pattern E2E_PERCENTILES = Pattern.compile("50th = ([\\d.]+), 99th = ([\\d.]+)");
 
     record Options(int rate, int seconds, int warmup, int warmupMax, int hot, int customers, int products, int partitions,
-                   boolean production, int ratePerDestination) {
+                   boolean production, int ratePerDestination, String dir) {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
             return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 20),
                     given.integer("warmup-max", 120), given.integer("hot", 10), given.integer("customers", 100_000),
                     given.integer("products", 5_000),
                     given.integer("partitions", 3), Boolean.parseBoolean(given.string("production-defaults", "false")),
-                    given.integer("rate-per-destination", 0)));
+                    given.integer("rate-per-destination", 0), given.string("dir", "")));
         }
 
         /**
@@ -103,7 +104,8 @@ public final class E2eBenchmark {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        Path home = Files.createTempDirectory("forewarn-e2e-bench");
+        Path home = options.dir().isEmpty() ? Files.createTempDirectory("forewarn-e2e-bench")
+                : Files.createTempDirectory(Files.createDirectories(Path.of(options.dir())), "forewarn-e2e-bench");
         int receiverPort = SingleNodeKafka.freePort();
         LocalStack.Options stackOptions = LocalStack.Options.ephemeral(home).withReceiverPort(receiverPort)
                 .withPartitions(options.partitions());
@@ -224,7 +226,7 @@ public final class E2eBenchmark {
         out.printf(Locale.ROOT, "%-58s %10s %9.1f %9.1f %9s%n", "baseline: Kafka EndToEndLatency, one hop, same broker", "-",
                 baseline.p50(), baseline.p99(), "-");
         out.printf(Locale.ROOT, "warm-up (cold start under load): %.1f s%s%n", warmUp.endedAt() / 1e9,
-                warmUp.caughtUp() ? "" : ", and the stack had not caught up with it: the measured window includes its backlog");
+                warmUp.caughtUp() ? "" : ", and the stack had not caught up with it: the measured window may include its backlog");
         out.printf(Locale.ROOT, "target: p99 < 1000 ms at 5000 events/s; alerts received %d of %d; signals rejected %d%n",
                 delays.size(), measuredHot, rejected.get());
         ObjectNode json = JSON.createObjectNode().put("bench", "e2e")
