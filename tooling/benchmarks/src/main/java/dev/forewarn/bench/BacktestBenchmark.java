@@ -31,12 +31,19 @@ public final class BacktestBenchmark {
 
     private static final double TARGET = 200_000;
 
+    record Options(int customers, int days, int runs) {
+        static Options parse(String[] args) {
+            BenchArgs given = new BenchArgs(args);
+            return given.done(new Options(given.integer("customers", 30_000, 1), given.integer("days", 180, 1),
+                    given.integer("runs", 3, 1)));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        BenchArgs given = new BenchArgs(args);
-        int customers = given.integer("customers", 30_000);
-        int days = given.integer("days", 180);
-        int runs = given.integer("runs", 3);
-        given.done(null);
+        Options options = BenchArgs.orExit("bin/bench-backtest", () -> Options.parse(args));
+        int customers = options.customers();
+        int days = options.days();
+        int runs = options.runs();
         Path dir = Files.createTempDirectory("forewarn-bench-backtest");
         try {
             int status = new CommandLine(new ScenariosMain()).execute("--out", dir.toString(), "--customers", String.valueOf(customers),

@@ -49,14 +49,15 @@ public final class DeskBenchmark {
     record Options(int alerts, int entities, int runs) {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
-            return given.done(new Options(given.integer("alerts", 10_000), given.integer("entities", 100_000), given.integer("runs", 30)));
+            return given.done(new Options(given.integer("alerts", 10_000, 1), given.integer("entities", 100_000, 1),
+                    given.integer("runs", 30, 1)));
         }
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options = BenchArgs.orExit("bin/bench-desk", () -> Options.parse(args));
         Path home = Files.createTempDirectory("forewarn-desk-bench");
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "desk benchmark: %,d alerts, %,d scored entities, %d runs per page; Java %s, Kafka %s, %d cores%n",

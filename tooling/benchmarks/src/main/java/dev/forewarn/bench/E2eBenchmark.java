@@ -66,11 +66,11 @@ public final class E2eBenchmark {
                    boolean production, int ratePerDestination, String dir) {
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
-            return given.done(new Options(given.integer("rate", 5_000), given.integer("seconds", 60), given.integer("warmup", 20),
-                    given.integer("warmup-max", 120), given.integer("hot", 10), given.integer("customers", 100_000),
-                    given.integer("products", 5_000),
-                    given.integer("partitions", 3), Boolean.parseBoolean(given.string("production-defaults", "false")),
-                    given.integer("rate-per-destination", 0), given.string("dir", "")));
+            return given.done(new Options(given.integer("rate", 5_000, 1), given.integer("seconds", 60, 1),
+                    given.integer("warmup", 20, 0), given.integer("warmup-max", 120, 1), given.integer("hot", 10, 1),
+                    given.integer("customers", 100_000, 1), given.integer("products", 5_000, 1),
+                    given.integer("partitions", 3, 1), given.bool("production-defaults", false),
+                    given.integer("rate-per-destination", 0, 0), given.string("dir", "")));
         }
 
         /**
@@ -103,7 +103,7 @@ public final class E2eBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options = BenchArgs.orExit("bin/bench-e2e", () -> Options.parse(args));
         Path home = options.dir().isEmpty() ? Files.createTempDirectory("forewarn-e2e-bench")
                 : Files.createTempDirectory(Files.createDirectories(Path.of(options.dir())), "forewarn-e2e-bench");
         int receiverPort = SingleNodeKafka.freePort();

@@ -52,15 +52,15 @@ public final class IngestBenchmark {
 
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
-            return given.done(new Options(given.integer("batch-events", 1_000_000), given.integer("batch-size", 500),
-                    given.integer("batch-connections", 4), given.integer("single-events", 40_000),
-                    given.integer("single-connections", 32), given.integer("warmup-events", 20_000),
-                    given.integer("partitions", 6), Path.of(given.string("dir", "target/bench-broker"))));
+            return given.done(new Options(given.integer("batch-events", 1_000_000, 1), given.integer("batch-size", 500, 1),
+                    given.integer("batch-connections", 4, 1), given.integer("single-events", 40_000, 1),
+                    given.integer("single-connections", 32, 1), given.integer("warmup-events", 20_000, 0),
+                    given.integer("partitions", 6, 1), Path.of(given.string("dir", "target/bench-broker"))));
         }
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println(run(Options.parse(args)).toString());
+        System.out.println(run(BenchArgs.orExit("bin/bench-ingest", () -> Options.parse(args))).toString());
     }
 
     /** Runs the benchmark, prints the table, and returns the JSON summary. */

@@ -95,20 +95,21 @@ public final class ScoringBenchmark {
 
         static Options parse(String[] args) {
             BenchArgs given = new BenchArgs(args);
-            return given.done(new Options(given.integer("signals", 2_000_000), given.integer("customers", 100_000),
-                    given.integer("products", 5_000), given.integer("partitions", 6),
-                    given.string("guarantee", "exactly_once_v2"), Path.of(given.string("dir", "target/bench-scoring")),
-                    properties(given.string("streams", ""))));
+            return given.done(new Options(given.integer("signals", 2_000_000, 1), given.integer("customers", 100_000, 1),
+                    given.integer("products", 5_000, 1), given.integer("partitions", 6, 1),
+                    given.choice("guarantee", "exactly_once_v2", List.of("exactly_once_v2", "at_least_once")), Path.of(given.string("dir", "target/bench-scoring")),
+                    properties(given, given.string("streams", ""))));
         }
 
         /** {@code key=value,key=value}: Streams properties set for both topologies. */
-        private static Map<String, String> properties(String list) {
+        private static Map<String, String> properties(BenchArgs given, String list) {
             Map<String, String> properties = new HashMap<>();
             for (String entry : list.split(",")) {
                 if (!entry.isBlank()) {
                     String[] pair = entry.split("=", 2);
                     if (pair.length != 2) {
-                        throw new IllegalArgumentException("--streams takes key=value,key=value; got " + entry);
+                        given.error("--streams takes key=value,key=value; got '" + entry + "'");
+                        continue;
                     }
                     properties.put(pair[0].trim(), pair[1].trim());
                 }
@@ -118,7 +119,7 @@ public final class ScoringBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println(run(Options.parse(args)).toString());
+        System.out.println(run(BenchArgs.orExit("bin/bench-scoring", () -> Options.parse(args))).toString());
         System.exit(0);
     }
 
