@@ -8,7 +8,9 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar local-stack/target/forewarn-local.jar}: the whole pipeline locally, with the simulator. */
 @Command(name = "forewarn-local", mixinStandardHelpOptions = true, sortOptions = false,
@@ -33,6 +35,9 @@ public final class LocalMain implements Callable<Integer> {
     @Mixin
     SimulationOptions simulation;
 
+    @Spec
+    CommandSpec spec;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -40,13 +45,26 @@ public final class LocalMain implements Callable<Integer> {
             System.setProperty("log4j2.configurationFile", "forewarn-local-log4j2.xml");
         }
         CommandLine command = new CommandLine(new LocalMain());
-        Path home = command.parseArgs(args).matchedOptionValue("--home", Path.of(".forewarn"));
+        // The log file lives under --home, so it is known before logging starts; a bad command line is left to execute,
+        // which answers it with the reason and the usage (exit 2) instead of a stack trace.
+        Path home = Path.of(".forewarn");
+        try {
+            home = command.parseArgs(args).matchedOptionValue("--home", home);
+        } catch (CommandLine.ParameterException badCommandLine) {
+            // execute below reports it; nothing has logged yet
+        }
         System.setProperty("forewarn.home", home.toAbsolutePath().toString());
         System.exit(command.execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (partitions < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1, got " + partitions);
+        }
+        if (!noSimulator) {
+            simulation.check(spec.commandLine());
+        }
         out.println("Forewarn local stack — data in " + home.toAbsolutePath() + (fresh ? " (wiped)" : "")
                 + "; logs in " + home.toAbsolutePath().resolve("logs"));
         LocalStack.Options options = LocalStack.Options.defaults(home).withFresh(fresh).withPartitions(partitions);

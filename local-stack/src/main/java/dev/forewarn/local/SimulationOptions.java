@@ -3,6 +3,7 @@ package dev.forewarn.local;
 import dev.forewarn.service.Env;
 import java.time.Duration;
 import java.time.Instant;
+import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
@@ -34,6 +35,24 @@ public final class SimulationOptions {
         @Override
         public Duration convert(String value) {
             return Env.parseDuration(value);
+        }
+    }
+
+    /** Checks the options before anything starts: a scenario that cannot be generated is a bad command line. */
+    void check(CommandLine command) {
+        try {
+            Scenario.Settings.of(customers, Duration.ofDays(days), seed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(command, "--customers/--days: " + e.getMessage());
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new CommandLine.ParameterException(command, "--duration must be positive, got " + duration);
+        }
+        if (settle.isNegative()) {
+            throw new CommandLine.ParameterException(command, "--settle must not be negative, got " + settle);
+        }
+        if (rate != null && rate < 1) {
+            throw new CommandLine.ParameterException(command, "--rate must be at least 1 signal per second, got " + rate);
         }
     }
 

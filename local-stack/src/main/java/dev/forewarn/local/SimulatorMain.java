@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The simulator against any deployment: {@code java -cp local-stack/target/forewarn-local.jar
@@ -36,16 +38,20 @@ public final class SimulatorMain implements Callable<Integer> {
     @Mixin
     SimulationOptions simulation;
 
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SimulatorMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        simulation.check(spec.commandLine());
         Optional<AlertReceiver> receiver = Optional.empty();
         if (receiverPort != null) {
             if (webhookSecret == null || webhookSecret.isBlank()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         "--receiver-port needs --webhook-secret (or ALERTING_WEBHOOK_SECRET) to verify signatures");
             }
             receiver = Optional.of(AlertReceiver.start("0.0.0.0", receiverPort, webhookSecret));
